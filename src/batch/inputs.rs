@@ -1,0 +1,60 @@
+//! Finding the input files: named files are always taken; directories are searched
+//! recursively for files with a document extension, in a stable (sorted) order.
+
+use std::path::{Path, PathBuf};
+
+/// File extensions taken when walking a directory (compared case-insensitively).
+pub const DOCUMENT_EXTENSIONS: &[&str] = &[
+    "txt", "text", "docx", "docm", "doc", "wps", "wpt", "dot", "dotx",
+];
+
+/// The files of a batch.
+#[derive(Debug, Default)]
+pub struct Inputs {
+    /// Files to process, in order.
+    pub files: Vec<PathBuf>,
+    /// Files found while walking directories that are not documents.
+    pub skipped: usize,
+}
+
+/// Expands files and directories into the list of files to process.
+pub fn collect_inputs(inputs: &[PathBuf]) -> Result<Inputs, String> {
+    let mut found = Inputs::default();
+    for input in inputs {
+        let meta = std::fs::metadata(input).map_err(|e| format!("{}: {e}", input.display()))?;
+        if meta.is_file() {
+            found.files.push(input.clone());
+            continue;
+        }
+        let walker = walkdir::WalkDir::new(input)
+            .sort_by_file_name()
+            .into_iter()
+            .filter_entry(|e| e.depth() == 0 || !is_hidden(e.path()));
+        for entry in walker {
+            let entry = entry.map_err(|e| format!("{}: {e}", input.display()))?;
+            if !entry.file_type().is_file() {
+                continue;
+            }
+            if has_document_extension(entry.path()) {
+                found.files.push(entry.into_path());
+            } else {
+                found.skipped += 1;
+            }
+        }
+    }
+    Ok(found)
+}
+
+fn is_hidden(path: &Path) -> bool {
+    path.file_name()
+        .and_then(|n| n.to_str())
+        .is_some_and(|n| n.starts_with('.'))
+}
+
+fn has_document_extension(path: &Path) -> bool {
+    path.extension().and_then(|e| e.to_str()).is_some_and(|e| {
+        DOCUMENT_EXTENSIONS
+            .iter()
+            .any(|d| d.eq_ignore_ascii_case(e))
+    })
+}

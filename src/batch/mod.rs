@@ -1,0 +1,141 @@
+//! Batches: finding input files, running read → extract on many of them in parallel, and
+//! handing the records to the writer in input order. Owns all concurrency and progress
+//! output; nothing below it spawns threads or prints.
+
+mod inputs;
+mod summary;
+
+pub use inputs::{collect_inputs, Inputs};
+pub use summary::Summary;
+
+use crate::diag::{Diagnostic, Severity};
+use crate::extract::records::Extraction;
+use crate::extract::vocab::Vocab;
+use crate::extract::{extract_document, failed_document, DocMeta};
+use crate::read::{read_bytes, Format, ReadError};
+use crate::record::TableSink;
+use indicatif::{ProgressBar, ProgressStyle};
+use rayon::prelude::*;
+use std::path::Path;
+
+/// How a batch runs.
+#[derive(Debug, Clone)]
+pub struct RunOptions {
+    /// Worker threads; 0 means all cores.
+    pub jobs: usize,
+    /// Show a progress bar.
+    pub progress: bool,
+    /// Documents handed to the workers at a time; results are written in this order.
+    pub chunk_size: usize,
+}
+
+impl Default for RunOptions {
+    fn default() -> Self {
+        RunOptions {
+            jobs: 0,
+            progress: false,
+            chunk_size: 256,
+        }
+    }
+}
+
+/// Reads and extracts one file. Never fails: an unreadable file yields a `failed`
+/// document row with a diagnostic naming the reason.
+pub fn process_file(path: &Path, vocab: &Vocab) -> Extraction {
+    let source_path = path.display().to_string();
+    let bytes = match std::fs::read(path) {
+        Ok(bytes) => bytes,
+        Err(e) => {
+            let meta = DocMeta::for_bytes(source_path.clone(), "unknown", source_path.as_bytes());
+            let message = format!("cannot read file: {e}");
+            return failed_document(
+                &meta,
+                Diagnostic::new(
+                    Severity::Error,
+                    "unreadable_file",
+                    message,
+                    Default::default(),
+                ),
+            );
+        }
+    };
+    process_bytes(source_path, &bytes, vocab)
+}
+
+/// Reads and extracts one document from its bytes, catching any panic as a failure.
+pub fn process_bytes(source_path: String, bytes: &[u8], vocab: &Vocab) -> Extraction {
+    let format = Format::detect(bytes);
+    let meta = DocMeta::for_bytes(source_path, format.as_str(), bytes);
+    let outcome =
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| match read_bytes(bytes) {
+            Ok((_, doc)) => extract_document(&doc, vocab, &meta),
+            Err(error) => {
+                let code = match error {
+                    ReadError::LegacyFormat => "legacy_format",
+                    _ => "unsupported_format",
+                };
+                failed_document(
+                    &meta,
+                    Diagnostic::new(Severity::Error, code, error.to_string(), Default::default()),
+                )
+            }
+        }));
+    outcome.unwrap_or_else(|panic| {
+        let what = panic
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| panic.downcast_ref::<String>().cloned())
+            .unwrap_or_default();
+        failed_document(
+            &meta,
+            Diagnostic::new(
+                Severity::Error,
+                "internal_error",
+                format!("jixiao crashed on this document (please report it): {what}"),
+                Default::default(),
+            ),
+        )
+    })
+}
+
+/// Runs the batch: every file is processed (in parallel) and its records handed to
+/// `sink` in input order. `on_document` sees each document's records as they are written.
+pub fn run(
+    files: &[std::path::PathBuf],
+    vocab: &Vocab,
+    sink: &mut impl TableSink,
+    options: &RunOptions,
+    mut on_document: impl FnMut(&Extraction),
+) -> Result<Summary, rayon::ThreadPoolBuildError> {
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(options.jobs)
+        .build()?;
+    let progress = if options.progress {
+        let bar = ProgressBar::new(files.len() as u64);
+        bar.set_style(
+            ProgressStyle::with_template("{bar:40} {pos}/{len} documents  {per_sec}  eta {eta}")
+                .unwrap_or_else(|_| ProgressStyle::default_bar()),
+        );
+        bar
+    } else {
+        ProgressBar::hidden()
+    };
+    let mut summary = Summary::start();
+    for chunk in files.chunks(options.chunk_size.max(1)) {
+        let results: Vec<Extraction> = pool.install(|| {
+            chunk
+                .par_iter()
+                .map(|path| process_file(path, vocab))
+                .collect()
+        });
+        for extraction in &results {
+            summary.add(extraction);
+            on_document(extraction);
+            extraction.write_to(sink);
+            progress.inc(1);
+        }
+    }
+    progress.finish_and_clear();
+    summary.finish();
+    Ok(summary)
+}

@@ -1,0 +1,113 @@
+//! `jixiao extract INPUT... --out DIR`: documents → Parquet dataset.
+
+use super::Setup;
+use crate::batch::{self, collect_inputs, RunOptions};
+use crate::write::DatasetWriter;
+use anyhow::Context;
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// Arguments of `extract`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Files or directories (searched recursively) to read.
+    #[arg(required = true)]
+    pub inputs: Vec<PathBuf>,
+    /// Output directory: one sub-directory of Parquet files per table.
+    #[arg(short, long)]
+    pub out: PathBuf,
+    /// Worker threads (default: all cores).
+    #[arg(short, long, default_value_t = 0)]
+    pub jobs: usize,
+    /// A vocabulary file to use instead of the built-in one.
+    #[arg(long)]
+    pub vocab: Option<PathBuf>,
+    /// Print nothing but errors.
+    #[arg(short, long)]
+    pub quiet: bool,
+    /// Print the summary as JSON on stdout.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Documents above which a progress bar is shown on a terminal.
+const PROGRESS_THRESHOLD: usize = 20;
+
+/// Runs `extract`.
+pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+    let setup = Setup::load(args.vocab.as_deref())?;
+    let inputs = collect_inputs(&args.inputs).map_err(|e| anyhow::anyhow!("input {e}"))?;
+    let mut writer = DatasetWriter::create(&args.out, &setup.catalog)?;
+    let options = RunOptions {
+        jobs: args.jobs,
+        progress: !args.quiet
+            && std::io::stderr().is_terminal()
+            && inputs.files.len() > PROGRESS_THRESHOLD,
+        ..RunOptions::default()
+    };
+    let quiet = args.quiet;
+    let summary = batch::run(
+        &inputs.files,
+        &setup.vocab,
+        &mut writer,
+        &options,
+        |extraction| {
+            if quiet {
+                return;
+            }
+            for doc in &extraction.documents {
+                for d in extraction
+                    .diagnostics
+                    .iter()
+                    .filter(|d| d.severity == "error")
+                {
+                    let place = d
+                        .location
+                        .as_deref()
+                        .map(|l| format!(" ({l})"))
+                        .unwrap_or_default();
+                    eprintln!(
+                        "jixiao: {}: {}: {}{place}",
+                        doc.source_path, d.code, d.message
+                    );
+                }
+            }
+        },
+    )
+    .context("starting worker threads")?;
+    let rows = writer.finish()?;
+    let rows: Vec<(String, serde_json::Value)> =
+        rows.into_iter().map(|(t, n)| (t, n.into())).collect();
+    if args.json {
+        let json = serde_json::json!({
+            "documents": summary.documents,
+            "ok": summary.ok,
+            "partial": summary.partial,
+            "failed": summary.failed,
+            "skipped_files": inputs.skipped,
+            "input_bytes": summary.bytes,
+            "elapsed_seconds": summary.elapsed.as_secs_f64(),
+            "documents_per_second": summary.docs_per_sec(),
+            "rows": rows.iter().cloned().collect::<serde_json::Map<_, _>>(),
+            "out": args.out.display().to_string(),
+        });
+        println!("{json}");
+    } else if !args.quiet {
+        eprintln!(
+            "jixiao: {} documents ({} ok, {} partial, {} failed), {} other files skipped, in {:.2}s ({:.0} docs/s, {:.1} MB/s)",
+            summary.documents,
+            summary.ok,
+            summary.partial,
+            summary.failed,
+            inputs.skipped,
+            summary.elapsed.as_secs_f64(),
+            summary.docs_per_sec(),
+            summary.mb_per_sec(),
+        );
+        let counts: Vec<String> = rows.iter().map(|(t, n)| format!("{t} {n}")).collect();
+        eprintln!("jixiao: rows: {}", counts.join(", "));
+        eprintln!("jixiao: wrote {}", args.out.display());
+    }
+    Ok(ExitCode::SUCCESS)
+}

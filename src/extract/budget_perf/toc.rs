@@ -1,0 +1,119 @@
+//! The table of contents. Its entries have the page number glued in front of the entry
+//! number (`61.纪委…` = page 6, entry 1); they are split by finding the body heading each
+//! entry names, and failing that by the entry sequence.
+
+use super::super::records::{Extraction, TocEntry};
+use super::super::vocab::{normalize, Vocab};
+use super::{split_number, Heading};
+use crate::diag::{Diagnostic, Severity};
+use crate::read::Paragraph;
+
+/// Reads the entries between the TOC marker and the body.
+pub(super) fn read<'p>(
+    paragraphs: impl Iterator<Item = &'p Paragraph>,
+    headings: &[Heading],
+    vocab: &Vocab,
+    doc_id: &str,
+    out: &mut Extraction,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    let mut part: Option<String> = None;
+    let mut expected_arabic = 1u32;
+    for p in paragraphs {
+        let raw = p.text.trim();
+        let normalized = normalize(raw);
+        if vocab.part_heading.is_match(&normalized) {
+            part = Some(raw.to_string());
+            continue;
+        }
+        let entry = match match_heading(&normalized, headings) {
+            Some((page, heading)) => Entry {
+                page,
+                number: heading.number.clone(),
+                title: heading.title.clone(),
+                toc_list: heading.toc_list.clone(),
+                level: heading.level,
+            },
+            None => split_by_sequence(raw, expected_arabic, vocab, p, diagnostics),
+        };
+        if entry
+            .number
+            .as_deref()
+            .is_some_and(|n| n.chars().all(|c| c.is_ascii_digit()))
+        {
+            expected_arabic += 1;
+        }
+        out.toc_entries.push(TocEntry {
+            doc_id: doc_id.to_string(),
+            seq: out.toc_entries.len() as i32 + 1,
+            part: part.clone(),
+            level: entry.level.map(|l| l as i32),
+            number: entry.number,
+            title: entry.title,
+            page: entry.page,
+            toc_list: entry.toc_list,
+            raw: raw.to_string(),
+        });
+    }
+}
+
+struct Entry {
+    page: Option<i32>,
+    number: Option<String>,
+    title: String,
+    toc_list: Option<String>,
+    level: Option<u32>,
+}
+
+/// The heading an entry names: the entry is page digits followed by the heading's text.
+fn match_heading<'h>(entry: &str, headings: &'h [Heading]) -> Option<(Option<i32>, &'h Heading)> {
+    headings.iter().find_map(|heading| {
+        let text = normalize(&heading.text);
+        let digits = entry.strip_suffix(text.as_str())?;
+        if !digits.chars().all(|c| c.is_ascii_digit()) {
+            return None;
+        }
+        Some((digits.parse().ok(), heading))
+    })
+}
+
+/// Without a matching heading: an arabic entry number is taken to be the next in sequence.
+fn split_by_sequence(
+    raw: &str,
+    expected: u32,
+    vocab: &Vocab,
+    p: &Paragraph,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Entry {
+    let digits: String = raw.chars().take_while(|c| c.is_ascii_digit()).collect();
+    let rest = &raw[digits.len()..];
+    let (number, title) = split_number(rest, vocab);
+    let mut entry = Entry {
+        page: None,
+        number,
+        title,
+        toc_list: None,
+        level: None,
+    };
+    if entry.number.is_some() {
+        // `一、总体绩效目标` after the digits: the digits are all page.
+        entry.page = digits.parse().ok();
+        return entry;
+    }
+    let expected_text = expected.to_string();
+    let (_, title) = split_number(&format!("{expected_text}{rest}"), vocab);
+    match digits.strip_suffix(expected_text.as_str()) {
+        Some(page) if !page.is_empty() && rest.starts_with(['.', '．', '、']) => {
+            entry.page = page.parse().ok();
+            entry.number = Some(expected_text);
+            entry.title = title;
+        }
+        _ => diagnostics.push(Diagnostic::new(
+            Severity::Warning,
+            "toc_entry_unresolved",
+            format!("table-of-contents entry `{raw}` names no heading of the body; its page number could not be split off"),
+            p.loc,
+        )),
+    }
+    entry
+}

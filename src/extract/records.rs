@@ -1,0 +1,302 @@
+//! The records this document family yields, one struct per output table. Field names and
+//! types must match `schemas/<table>.toml` exactly; [`check_against`] proves it.
+
+use crate::record::{Money, Record, TableSink, ValueKind};
+use crate::records;
+use crate::schema::{Catalog, ColumnType};
+
+records! {
+    /// One input file.
+    Document => "documents" {
+        doc_id: String,
+        source_path: String,
+        source_format: String,
+        encoding: Option<String>,
+        size_bytes: i64,
+        content_hash: String,
+        title: Option<String>,
+        year: Option<i32>,
+        region: Option<String>,
+        department: Option<String>,
+        compiled_by: Option<String>,
+        reviewed_by: Option<String>,
+        status: String,
+        n_projects: i32,
+        n_diagnostics: i32,
+    }
+
+    /// One table-of-contents entry.
+    TocEntry => "toc_entries" {
+        doc_id: String,
+        seq: i32,
+        part: Option<String>,
+        level: Option<i32>,
+        number: Option<String>,
+        title: String,
+        page: Option<i32>,
+        toc_list: Option<String>,
+        raw: String,
+    }
+
+    /// One narrative paragraph.
+    ParagraphRec => "paragraphs" {
+        doc_id: String,
+        seq: i32,
+        part: Option<String>,
+        section: Option<String>,
+        text: String,
+    }
+
+    /// One duty of the department.
+    Duty => "duties" {
+        doc_id: String,
+        seq: i32,
+        name: String,
+        main_duty: Option<String>,
+        duty_goal: Option<String>,
+        performance_goal: Option<String>,
+    }
+
+    /// One named indicator of a duty.
+    DutyIndicator => "duty_indicators" {
+        doc_id: String,
+        duty_seq: i32,
+        seq: i32,
+        name: String,
+        standard: Option<String>,
+    }
+
+    /// One safeguard item or sub-item.
+    Safeguard => "safeguards" {
+        doc_id: String,
+        seq: i32,
+        parent_seq: Option<i32>,
+        level: i32,
+        number: String,
+        title: String,
+        body: Option<String>,
+    }
+
+    /// One project table.
+    Project => "projects" {
+        doc_id: String,
+        seq: i32,
+        heading: Option<String>,
+        unit_code: Option<String>,
+        unit_name: Option<String>,
+        amount_unit: Option<String>,
+        project_code: Option<String>,
+        project_name: Option<String>,
+        budget_total: Option<Money>,
+        fiscal_funds: Option<Money>,
+        other_funds: Option<Money>,
+        purpose: Option<String>,
+        truncated: bool,
+    }
+
+    /// One spending checkpoint of a project.
+    SpendingCheckpoint => "spending_plan" {
+        doc_id: String,
+        project_seq: i32,
+        project_code: Option<String>,
+        seq: i32,
+        label: String,
+        month: Option<i32>,
+        cumulative_pct: Option<f64>,
+    }
+
+    /// One numbered goal of a project.
+    ProjectGoal => "project_goals" {
+        doc_id: String,
+        project_seq: i32,
+        project_code: Option<String>,
+        seq: i32,
+        text: String,
+    }
+
+    /// One indicator row of a project.
+    Indicator => "indicators" {
+        doc_id: String,
+        project_seq: i32,
+        project_code: Option<String>,
+        seq: i32,
+        level1: Option<String>,
+        level2: Option<String>,
+        level3: Option<String>,
+        level1_key: Option<String>,
+        level2_key: Option<String>,
+        description: Option<String>,
+        value_raw: Option<String>,
+        value_op: Option<String>,
+        value_num: Option<f64>,
+        value_num_max: Option<f64>,
+        value_unit: Option<String>,
+        value_kind: Option<String>,
+        basis: Option<String>,
+    }
+
+    /// One diagnostic.
+    DiagnosticRec => "diagnostics" {
+        doc_id: String,
+        seq: i32,
+        severity: String,
+        code: String,
+        message: String,
+        location: Option<String>,
+        line: Option<i32>,
+        table_no: Option<i32>,
+        row_no: Option<i32>,
+        cell_no: Option<i32>,
+    }
+}
+
+/// Everything extracted from one document, one vector per output table.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Extraction {
+    /// `documents` (exactly one row).
+    pub documents: Vec<Document>,
+    /// `toc_entries`.
+    pub toc_entries: Vec<TocEntry>,
+    /// `paragraphs`.
+    pub paragraphs: Vec<ParagraphRec>,
+    /// `duties`.
+    pub duties: Vec<Duty>,
+    /// `duty_indicators`.
+    pub duty_indicators: Vec<DutyIndicator>,
+    /// `safeguards`.
+    pub safeguards: Vec<Safeguard>,
+    /// `projects`.
+    pub projects: Vec<Project>,
+    /// `spending_plan`.
+    pub spending_plan: Vec<SpendingCheckpoint>,
+    /// `project_goals`.
+    pub project_goals: Vec<ProjectGoal>,
+    /// `indicators`.
+    pub indicators: Vec<Indicator>,
+    /// `diagnostics`.
+    pub diagnostics: Vec<DiagnosticRec>,
+}
+
+impl Extraction {
+    /// Hands every table to `sink`, in the catalog's order.
+    pub fn write_to(&self, sink: &mut impl TableSink) {
+        sink.rows(&self.documents);
+        sink.rows(&self.toc_entries);
+        sink.rows(&self.paragraphs);
+        sink.rows(&self.duties);
+        sink.rows(&self.duty_indicators);
+        sink.rows(&self.safeguards);
+        sink.rows(&self.projects);
+        sink.rows(&self.spending_plan);
+        sink.rows(&self.project_goals);
+        sink.rows(&self.indicators);
+        sink.rows(&self.diagnostics);
+    }
+}
+
+/// Checks every record type against its table definition: same columns in the same
+/// order, compatible types, and nullability that agrees. Returns every mismatch.
+pub fn check_against(catalog: &Catalog) -> Result<(), Vec<String>> {
+    struct Checker<'c> {
+        catalog: &'c Catalog,
+        seen: Vec<&'static str>,
+        errors: Vec<String>,
+    }
+    impl TableSink for Checker<'_> {
+        fn rows<R: Record>(&mut self, _: &[R]) {
+            self.seen.push(R::TABLE);
+            let Some(table) = self.catalog.table(R::TABLE) else {
+                self.errors
+                    .push(format!("records for `{}` have no schema", R::TABLE));
+                return;
+            };
+            let schema_names: Vec<&str> = table.columns.iter().map(|c| c.name.as_str()).collect();
+            let record_names: Vec<&str> = R::FIELDS.iter().map(|f| f.0).collect();
+            if schema_names != record_names {
+                self.errors.push(format!(
+                    "`{}`: schema columns {schema_names:?} but record fields {record_names:?}",
+                    R::TABLE
+                ));
+                return;
+            }
+            for (column, (name, kind, nullable)) in table.columns.iter().zip(R::FIELDS) {
+                if !kind_fits(*kind, column.kind) {
+                    self.errors.push(format!(
+                        "`{}.{name}`: schema type {} cannot hold a {kind:?} field",
+                        R::TABLE,
+                        column.kind.name()
+                    ));
+                }
+                if column.nullable != *nullable {
+                    self.errors.push(format!(
+                        "`{}.{name}`: schema nullable={} but record field nullable={nullable}",
+                        R::TABLE,
+                        column.nullable
+                    ));
+                }
+            }
+        }
+    }
+    let mut checker = Checker {
+        catalog,
+        seen: Vec::new(),
+        errors: Vec::new(),
+    };
+    Extraction::default().write_to(&mut checker);
+    for table in &catalog.tables {
+        if !checker.seen.contains(&table.name.as_str()) {
+            checker
+                .errors
+                .push(format!("schema table `{}` is never written", table.name));
+        }
+    }
+    if checker.errors.is_empty() {
+        Ok(())
+    } else {
+        Err(checker.errors)
+    }
+}
+
+fn kind_fits(kind: ValueKind, column: ColumnType) -> bool {
+    matches!(
+        (kind, column),
+        (ValueKind::Str, ColumnType::String)
+            | (ValueKind::Int, ColumnType::Int32 | ColumnType::Int64)
+            | (ValueKind::Float, ColumnType::Float64)
+            | (ValueKind::Bool, ColumnType::Bool)
+            | (ValueKind::Money, ColumnType::Decimal { scale: 2, .. })
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn records_match_the_shipped_schemas() {
+        check_against(&Catalog::builtin()).unwrap_or_else(|errors| panic!("{}", errors.join("\n")));
+    }
+
+    #[test]
+    fn a_missing_column_is_reported() {
+        let mut catalog = Catalog::builtin();
+        let table = catalog
+            .tables
+            .iter_mut()
+            .find(|t| t.name == "indicators")
+            .unwrap();
+        table.columns.retain(|c| c.name != "basis");
+        let errors = check_against(&catalog).unwrap_err();
+        assert!(errors[0].contains("indicators"), "{errors:?}");
+    }
+
+    #[test]
+    fn a_table_without_records_is_reported() {
+        let mut catalog = Catalog::builtin();
+        let mut extra = catalog.tables[0].clone();
+        extra.name = "orphans".into();
+        catalog.tables.push(extra);
+        let errors = check_against(&catalog).unwrap_err();
+        assert!(errors.iter().any(|e| e.contains("orphans")), "{errors:?}");
+    }
+}

@@ -1,0 +1,39 @@
+//! The `jixiao` command line: parse arguments, dispatch to a subcommand.
+
+use clap::{Parser, Subcommand};
+use jixiao::cmd;
+use std::process::ExitCode;
+
+/// Turns Chinese budget-performance documents (部门预算绩效文本) into typed Parquet tables.
+#[derive(Debug, Parser)]
+#[command(name = "jixiao", version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Read documents and write their records as a Parquet dataset.
+    Extract(cmd::extract::Args),
+    /// Show how one document is read and what is extracted from it.
+    Inspect(cmd::inspect::Args),
+    /// Print the output tables: columns, types, meaning (or the data dictionary).
+    Schema(cmd::schema::Args),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Extract(args) => cmd::extract::run(args),
+        Command::Inspect(args) => cmd::inspect::run(args),
+        Command::Schema(args) => cmd::schema::run(args),
+    };
+    match result {
+        Ok(code) => code,
+        Err(error) => {
+            eprintln!("jixiao: error: {error:#}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,194 @@
+//! Reader for plain-text exports of Word documents.
+//!
+//! The export writes every table cell as a line starting with a TAB; the cells of one row
+//! follow each other and a blank line ends the row. A line holding only a TAB is an empty
+//! cell — in the first column it stands for "same as the row above" (a vertical merge).
+//! A line without a leading TAB inside a row continues the previous cell (a cell of
+//! several paragraphs). Headings carry their Word TC field inline after the visible text.
+
+use super::decode::decode;
+use super::fields::split_inline_tc;
+use super::{Block, Cell, Paragraph, ReadDocument, Row, Table};
+use crate::diag::{Diagnostic, Loc, Severity};
+
+/// Reads a text export from its bytes.
+pub fn read(bytes: &[u8]) -> ReadDocument {
+    let decoded = decode(bytes);
+    let mut builder = Builder::default();
+    // `lines()` splits on \n and strips a trailing \r; lone \r (old Mac) is split too.
+    let mut line_no = 0u32;
+    for physical in decoded.text.lines() {
+        for line in physical.split('\r') {
+            line_no += 1;
+            builder.line(line, line_no);
+        }
+    }
+    builder.finish_table();
+    let mut diagnostics = Vec::new();
+    if decoded.had_errors {
+        diagnostics.push(Diagnostic::new(
+            Severity::Warning,
+            "undecodable_bytes",
+            format!(
+                "some bytes are not valid {}; they were replaced by U+FFFD",
+                decoded.encoding
+            ),
+            Loc::default(),
+        ));
+    }
+    ReadDocument {
+        blocks: builder.blocks,
+        encoding: Some(decoded.encoding),
+        diagnostics,
+        incomplete: false,
+    }
+}
+
+#[derive(Default)]
+struct Builder {
+    blocks: Vec<Block>,
+    table: Option<Table>,
+    /// True while the current table's last row is still open (no blank line yet).
+    row_open: bool,
+    tables_seen: u32,
+}
+
+impl Builder {
+    fn line(&mut self, line: &str, line_no: u32) {
+        if let Some(cell_text) = line.strip_prefix('\t') {
+            self.cell(cell_text, line_no);
+        } else if line.trim().is_empty() {
+            self.row_open = false;
+        } else if self.row_open {
+            self.continue_cell(line);
+        } else {
+            self.finish_table();
+            self.paragraph(line, line_no);
+        }
+    }
+
+    fn cell(&mut self, text: &str, line_no: u32) {
+        let table_no = match &self.table {
+            Some(table) => table.loc.table.unwrap_or(0),
+            None => {
+                self.tables_seen += 1;
+                self.table = Some(Table {
+                    rows: Vec::new(),
+                    loc: Loc {
+                        line: Some(line_no),
+                        table: Some(self.tables_seen),
+                        ..Loc::default()
+                    },
+                });
+                self.tables_seen
+            }
+        };
+        let table = self.table.as_mut().expect("table was just opened");
+        if !self.row_open {
+            table.rows.push(Row {
+                cells: Vec::new(),
+                loc: Loc {
+                    line: Some(line_no),
+                    table: Some(table_no),
+                    row: Some(table.rows.len() as u32 + 1),
+                    ..Loc::default()
+                },
+            });
+            self.row_open = true;
+        }
+        let row = table.rows.last_mut().expect("row was just opened");
+        let text = text.trim();
+        let column = row.cells.len() as u32 + 1;
+        row.cells.push(Cell {
+            text: text.to_string(),
+            continues_above: text.is_empty() && column == 1,
+            loc: Loc {
+                line: Some(line_no),
+                table: Some(table_no),
+                row: row.loc.row,
+                cell: Some(column),
+                ..Loc::default()
+            },
+        });
+    }
+
+    fn continue_cell(&mut self, line: &str) {
+        let cell = self
+            .table
+            .as_mut()
+            .and_then(|t| t.rows.last_mut())
+            .and_then(|r| r.cells.last_mut())
+            .expect("an open row has a cell");
+        cell.text.push('\n');
+        cell.text.push_str(line.trim());
+        cell.continues_above = false;
+    }
+
+    fn paragraph(&mut self, line: &str, line_no: u32) {
+        let (visible, field) = split_inline_tc(line);
+        self.blocks.push(Block::Paragraph(Paragraph {
+            text: visible.trim().to_string(),
+            fields: field.into_iter().collect(),
+            loc: Loc::line(line_no),
+        }));
+    }
+
+    fn finish_table(&mut self) {
+        if let Some(table) = self.table.take() {
+            self.blocks.push(Block::Table(table));
+        }
+        self.row_open = false;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::read::Field;
+
+    fn texts(row: &Row) -> Vec<&str> {
+        row.cells.iter().map(|c| c.text.as_str()).collect()
+    }
+
+    #[test]
+    fn rows_cells_merges_and_continuations() {
+        let doc =
+            read("标题 TC 标题 \\f A \\l 1 \n\tA\n\tB\n\n\t\n\tline1\nline2\n\n正文\n".as_bytes());
+        assert_eq!(doc.blocks.len(), 3);
+        let Block::Paragraph(heading) = &doc.blocks[0] else {
+            panic!()
+        };
+        assert_eq!(heading.text, "标题");
+        assert!(matches!(heading.fields[0], Field::Tc { .. }));
+        let Block::Table(table) = &doc.blocks[1] else {
+            panic!()
+        };
+        assert_eq!(table.rows.len(), 2);
+        assert_eq!(texts(&table.rows[0]), ["A", "B"]);
+        assert_eq!(texts(&table.rows[1]), ["", "line1\nline2"]);
+        assert!(table.rows[1].cells[0].continues_above);
+        assert!(!table.rows[1].cells[1].continues_above);
+        assert_eq!(table.rows[1].cells[1].loc.line, Some(6));
+        let Block::Paragraph(body) = &doc.blocks[2] else {
+            panic!()
+        };
+        assert_eq!((body.text.as_str(), body.loc.line), ("正文", Some(9)));
+    }
+
+    #[test]
+    fn crlf_and_cr_line_ends() {
+        let crlf = read(b"a\r\n\tx\r\n\ty\r\n\r\nb\r\n");
+        let cr = read(b"a\r\tx\r\ty\r\rb\r");
+        assert_eq!(crlf.blocks, cr.blocks);
+        assert_eq!(crlf.blocks.len(), 3);
+    }
+
+    #[test]
+    fn empty_cells_beyond_the_first_column_are_not_merges() {
+        let doc = read(b"\tA\n\t\n");
+        let Block::Table(table) = &doc.blocks[0] else {
+            panic!()
+        };
+        assert!(!table.rows[0].cells[1].continues_above);
+    }
+}
