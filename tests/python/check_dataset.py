@@ -1,0 +1,112 @@
+"""Loads every table of a jixiao dataset with the clients researchers use (pyarrow,
+pandas, DuckDB) and checks column names, Arrow types and row counts against
+`schemas/` and the hand-checked expected outputs in `corpus/`.
+
+Usage: python3 tests/python/check_dataset.py DATASET_DIR
+"""
+
+import glob
+import os
+import sys
+import tomllib
+from decimal import Decimal
+
+import duckdb
+import pandas
+import pyarrow as pa
+import pyarrow.dataset as ds
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+
+def schema_tables():
+    with open(os.path.join(ROOT, "schemas", "dataset.toml"), "rb") as f:
+        order = tomllib.load(f)["tables"]
+    for name in order:
+        with open(os.path.join(ROOT, "schemas", f"{name}.toml"), "rb") as f:
+            yield tomllib.load(f)
+
+
+def expected_rows(table):
+    """Rows of `table` summed over every document's expected outputs in corpus/."""
+    total = 0
+    for path in glob.glob(os.path.join(ROOT, "corpus", "**", f"*.expected/{table}.tsv"), recursive=True):
+        with open(path, encoding="utf-8") as f:
+            total += sum(1 for _ in f) - 1
+    return total
+
+
+def expected_column(table, column):
+    """Non-empty values of one column over every expected output, as Decimals."""
+    for path in glob.glob(os.path.join(ROOT, "corpus", "**", f"*.expected/{table}.tsv"), recursive=True):
+        with open(path, encoding="utf-8") as f:
+            header = f.readline().rstrip("\n").split("\t")
+            index = header.index(column)
+            for line in f:
+                value = line.rstrip("\n").split("\t")[index]
+                if value:
+                    yield Decimal(value)
+
+
+def arrow_type_ok(declared, actual):
+    if declared == "string":
+        return pa.types.is_string(actual) or pa.types.is_large_string(actual) or pa.types.is_string_view(actual)
+    if declared == "int32":
+        return actual == pa.int32()
+    if declared == "int64":
+        return actual == pa.int64()
+    if declared == "float64":
+        return actual == pa.float64()
+    if declared == "bool":
+        return actual == pa.bool_()
+    if declared.startswith("decimal("):
+        precision, scale = (int(x) for x in declared[len("decimal("):-1].split(","))
+        return pa.types.is_decimal(actual) and actual.precision == precision and actual.scale == scale
+    raise ValueError(f"unknown schema type {declared}")
+
+
+def main(dataset):
+    passed, failed = 0, 0
+
+    def check(ok, what):
+        nonlocal passed, failed
+        if ok:
+            passed += 1
+        else:
+            failed += 1
+            print(f"FAILED: {what}")
+
+    for table in schema_tables():
+        name = table["name"]
+        directory = os.path.join(dataset, name)
+        want_rows = expected_rows(name)
+
+        arrow = ds.dataset(directory, format="parquet").to_table()
+        columns = [c["name"] for c in table["columns"]]
+        check(arrow.column_names == columns, f"{name}: pyarrow columns {arrow.column_names} != {columns}")
+        for column in table["columns"]:
+            actual = arrow.schema.field(column["name"]).type
+            check(arrow_type_ok(column["type"], actual), f"{name}.{column['name']}: {actual} is not {column['type']}")
+            if not column.get("nullable", True):
+                check(arrow.column(column["name"]).null_count == 0, f"{name}.{column['name']} has nulls")
+        check(arrow.num_rows == want_rows, f"{name}: pyarrow read {arrow.num_rows} rows, expected {want_rows}")
+
+        frame = pandas.read_parquet(directory)
+        check(len(frame) == want_rows, f"{name}: pandas read {len(frame)} rows, expected {want_rows}")
+
+        pattern = os.path.join(directory, "*.parquet")
+        count = duckdb.execute(f"select count(*) from read_parquet('{pattern}')").fetchone()[0]
+        check(count == want_rows, f"{name}: DuckDB counted {count} rows, expected {want_rows}")
+
+    total = duckdb.execute(
+        f"select sum(budget_total) from read_parquet('{os.path.join(dataset, 'projects', '*.parquet')}')"
+    ).fetchone()[0]
+    want_total = sum(expected_column("projects", "budget_total"), Decimal("0"))
+    check(total == want_total, f"DuckDB sums budget_total exactly as a decimal: {total} != {want_total}")
+
+    print(f"python clients: {passed} passed, {failed} failed")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1]))
