@@ -117,3 +117,31 @@ fn seed_counts_match_the_hand_count() {
         .expect("a truncation diagnostic");
     assert_eq!(truncation.line, Some(645));
 }
+
+/// A GB18030 export with CRLF line ends yields the same records as the UTF-8 original.
+#[test]
+fn gb18030_crlf_export_yields_the_same_records() {
+    let vocab = Vocab::builtin();
+    let seed = std::fs::read_to_string(corpus_dir().join("seed/000_154ac4639b0e3315.txt")).unwrap();
+    let crlf = seed.replace('\n', "\r\n");
+    let (gbk, _, unmappable) = encoding_rs::GB18030.encode(&crlf);
+    assert!(!unmappable);
+    let utf8 = process_bytes("seed".into(), seed.as_bytes(), &vocab);
+    let mut converted = process_bytes("seed".into(), &gbk, &vocab);
+    assert_eq!(converted.documents[0].encoding.as_deref(), Some("GB18030"));
+    // Only what describes the file itself may differ.
+    for (a, b) in converted.documents.iter_mut().zip(&utf8.documents) {
+        a.encoding = b.encoding.clone();
+        a.size_bytes = b.size_bytes;
+        a.content_hash = b.content_hash.clone();
+    }
+    let doc_id = utf8.documents[0].doc_id.clone();
+    let mut tables = TsvTables::default();
+    converted.write_to(&mut tables);
+    let mut original = TsvTables::default();
+    utf8.write_to(&mut original);
+    let other_id = converted.documents[0].doc_id.clone();
+    for ((name, a), (_, b)) in tables.tables.iter().zip(&original.tables) {
+        assert_eq!(a.replace(&other_id, &doc_id), *b, "{name}");
+    }
+}

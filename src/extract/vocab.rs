@@ -104,6 +104,8 @@ pub enum IndicatorColumn {
     Value,
     /// 指标值确定依据.
     Basis,
+    /// 计量单位.
+    Unit,
 }
 
 /// Cover-page patterns.
@@ -320,6 +322,7 @@ struct RawIndicatorColumns {
     description: Vec<String>,
     value: Vec<String>,
     basis: Vec<String>,
+    unit: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -456,6 +459,7 @@ impl Vocab {
                 (IndicatorColumn::Description, columns.description),
                 (IndicatorColumn::Value, columns.value),
                 (IndicatorColumn::Basis, columns.basis),
+                (IndicatorColumn::Unit, columns.unit),
             ]),
             level_synonyms: raw
                 .indicators

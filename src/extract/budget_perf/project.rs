@@ -11,7 +11,7 @@ use super::super::vocab::{normalize, IndicatorColumn, ProjectLabel, Vocab};
 use crate::diag::{Diagnostic, Loc, Severity};
 use crate::read::{Cell, Paragraph, Row, Table};
 
-const INDICATOR_COLUMNS: usize = 6;
+const INDICATOR_COLUMNS: usize = 7;
 
 /// Builds one project from the tables after its heading.
 pub(super) struct ProjectBuilder<'v> {
@@ -340,7 +340,7 @@ impl<'v> ProjectBuilder<'v> {
         self.report_unused(&row.cells, &used, "stands under no known indicator column");
         self.remember_row(row, Some(expected));
         self.previous = values.clone();
-        let [level1, level2, level3, description, value_raw, basis] = values;
+        let [level1, level2, level3, description, value_raw, basis, unit_column] = values;
         let target = value_raw
             .as_deref()
             .map(|v| parse_target(v, &self.vocab.values));
@@ -357,7 +357,7 @@ impl<'v> ProjectBuilder<'v> {
             value_op: target.as_ref().and_then(|t| t.op.map(str::to_string)),
             value_num: target.as_ref().and_then(|t| t.num),
             value_num_max: target.as_ref().and_then(|t| t.num_max),
-            value_unit: target.as_ref().and_then(|t| t.unit.clone()),
+            value_unit: target.as_ref().and_then(|t| t.unit.clone()).or(unit_column),
             value_kind: target.as_ref().map(|t| t.kind.to_string()),
             value_raw,
             basis,
