@@ -58,6 +58,10 @@ pub struct Cell {
     /// True when the cell continues the cell above it (a vertical merge in Word; an empty
     /// first cell in a text export).
     pub continues_above: bool,
+    /// Grid column the cell starts in, from 0 (a text export knows only the position).
+    pub column: u32,
+    /// Grid columns the cell spans (Word's `gridSpan`; 1 in a text export).
+    pub span: u32,
     /// Where the cell is.
     pub loc: Loc,
 }

@@ -102,6 +102,8 @@ impl Builder {
         row.cells.push(Cell {
             text: text.to_string(),
             continues_above: text.is_empty() && column == 1,
+            column: column - 1,
+            span: 1,
             loc: Loc {
                 line: Some(line_no),
                 table: Some(table_no),

@@ -27,6 +27,8 @@ pub(super) struct ProjectBuilder<'v> {
     checkpoints: Vec<Checkpoint>,
     goals: Vec<(i32, String)>,
     indicator_columns: Option<Vec<Option<IndicatorColumn>>>,
+    /// Cells of the indicator header row: a complete indicator row has as many.
+    header_cells: usize,
     indicators: Vec<Indicator>,
     previous: [Option<String>; INDICATOR_COLUMNS],
     /// The last row read, with its cell count and the place of its last cell.
@@ -35,7 +37,8 @@ pub(super) struct ProjectBuilder<'v> {
 }
 
 struct Checkpoint {
-    column: usize,
+    /// Grid column, which the percentage row below shares.
+    column: u32,
     label: String,
     month: Option<i32>,
     pct: Option<f64>,
@@ -71,6 +74,7 @@ impl<'v> ProjectBuilder<'v> {
             checkpoints: Vec::new(),
             goals: Vec::new(),
             indicator_columns: None,
+            header_cells: 0,
             indicators: Vec::new(),
             previous: Default::default(),
             last_row: None,
@@ -97,6 +101,7 @@ impl<'v> ProjectBuilder<'v> {
         self.rows_seen += 1;
         if let Some(columns) = self.indicator_header(row) {
             self.indicator_columns = Some(columns);
+            self.header_cells = row.cells.len();
             self.group = None;
             self.remember_row(row, None);
             return;
@@ -167,7 +172,7 @@ impl<'v> ProjectBuilder<'v> {
                     self.group = Some(label);
                     for (column, cell) in cells.iter().enumerate().skip(i + 1) {
                         if !cell.text.is_empty() {
-                            self.checkpoints.push(self.checkpoint(column, cell));
+                            self.checkpoints.push(self.checkpoint(cell));
                         }
                         used[column] = true;
                     }
@@ -253,7 +258,7 @@ impl<'v> ProjectBuilder<'v> {
             }
             Some(ProjectLabel::SpendingPlan) => {
                 for (column, cell) in cells.iter().enumerate().filter(|(_, c)| !c.text.is_empty()) {
-                    let Some(checkpoint) = self.checkpoints.iter_mut().find(|c| c.column == column)
+                    let Some(checkpoint) = self.checkpoints.iter_mut().find(|c| c.column == cell.column)
                     else {
                         continue;
                     };
@@ -282,7 +287,7 @@ impl<'v> ProjectBuilder<'v> {
         }
     }
 
-    fn checkpoint(&self, column: usize, cell: &Cell) -> Checkpoint {
+    fn checkpoint(&self, cell: &Cell) -> Checkpoint {
         let month = self
             .vocab
             .projects
@@ -290,7 +295,7 @@ impl<'v> ProjectBuilder<'v> {
             .captures(&normalize(&cell.text))
             .and_then(|caps| caps["month"].parse().ok());
         Checkpoint {
-            column,
+            column: cell.column,
             label: cell.text.trim().to_string(),
             month,
             pct: None,
@@ -323,7 +328,7 @@ impl<'v> ProjectBuilder<'v> {
         let mut values: [Option<String>; INDICATOR_COLUMNS] = Default::default();
         let mut used: Vec<bool> = row.cells.iter().map(|c| c.text.is_empty()).collect();
         for (i, cell) in row.cells.iter().enumerate() {
-            let Some(column) = columns.get(i).copied().flatten() else {
+            let Some(column) = columns.get(cell.column as usize).copied().flatten() else {
                 continue;
             };
             let slot = column as usize;
@@ -336,7 +341,7 @@ impl<'v> ProjectBuilder<'v> {
                 used[i] = true;
             }
         }
-        let expected = columns.len();
+        let expected = self.header_cells;
         self.report_unused(&row.cells, &used, "stands under no known indicator column");
         self.remember_row(row, Some(expected));
         self.previous = values.clone();
