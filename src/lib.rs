@@ -16,6 +16,7 @@ pub mod batch;
 pub mod cmd;
 pub mod diag;
 pub mod extract;
+pub mod numerals;
 pub mod read;
 pub mod record;
 pub mod schema;

@@ -72,6 +72,8 @@ pub fn process_bytes(source_path: String, bytes: &[u8], vocab: &Vocab) -> Extrac
             Err(error) => {
                 let code = match error {
                     ReadError::LegacyFormat => "legacy_format",
+                    ReadError::Encrypted => "encrypted",
+                    ReadError::TooLarge(_) => "too_large",
                     _ => "unsupported_format",
                 };
                 failed_document(

@@ -1,4 +1,4 @@
-//! Values printed in cells: indicator targets, amounts, percentages, Chinese numerals.
+//! Values printed in cells: indicator targets and amounts.
 //! Everything here works on one string and the vocabulary; nothing knows about tables.
 
 use super::vocab::{normalize, ValueVocab};
@@ -154,44 +154,6 @@ pub fn parse_amount(raw: &str, yuan_per_unit: i128) -> Result<Money, AmountError
     }
 }
 
-/// Value of a Chinese numeral from 一 to 九十九 (and 百 for 100).
-pub fn chinese_numeral(text: &str) -> Option<u32> {
-    let digit = |c: char| {
-        "零一二三四五六七八九"
-            .chars()
-            .position(|d| d == c)
-            .map(|p| p as u32)
-    };
-    if text == "百" || text == "一百" {
-        return Some(100);
-    }
-    let chars: Vec<char> = text.chars().collect();
-    match chars.as_slice() {
-        [c] if *c == '十' => Some(10),
-        [c] => digit(*c),
-        ['十', u] => Some(10 + digit(*u)?),
-        [t, '十'] => Some(digit(*t)? * 10),
-        [t, '十', u] => Some(digit(*t)? * 10 + digit(*u)?),
-        _ => None,
-    }
-}
-
-/// The Chinese numeral for 1..=99.
-pub fn to_chinese_numeral(n: u32) -> String {
-    const DIGITS: [&str; 10] = ["", "一", "二", "三", "四", "五", "六", "七", "八", "九"];
-    match n {
-        1..=9 => DIGITS[n as usize].to_string(),
-        10 => "十".into(),
-        11..=19 => format!("十{}", DIGITS[(n % 10) as usize]),
-        20..=99 => format!(
-            "{}十{}",
-            DIGITS[(n / 10) as usize],
-            DIGITS[(n % 10) as usize]
-        ),
-        _ => n.to_string(),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -272,13 +234,5 @@ mod tests {
             Err(AmountError::Rounded(Money { fen: 0 }))
         );
         assert_eq!(parse_amount("十万", 1), Err(AmountError::NotANumber));
-    }
-
-    #[test]
-    fn chinese_numerals_round_trip() {
-        for n in 1..=99 {
-            assert_eq!(chinese_numeral(&to_chinese_numeral(n)), Some(n), "{n}");
-        }
-        assert_eq!(chinese_numeral("甲"), None);
     }
 }

@@ -6,6 +6,7 @@
 //! [`Loc`]. Formats are detected from the content, never from the file name alone.
 
 pub mod decode;
+pub mod docx;
 pub mod fields;
 pub mod text;
 
@@ -124,9 +125,25 @@ pub enum ReadError {
          (e.g. `soffice --headless --convert-to docx FILE`)"
     )]
     LegacyFormat,
+    /// An encrypted (password-protected) document.
+    #[error("encrypted (password-protected) document: remove the password in Word and save again")]
+    Encrypted,
+    /// Decompression would exceed the limits (a possible zip bomb).
+    #[error("{0}")]
+    TooLarge(String),
     /// The input is not a document this tool reads.
     #[error("{0}")]
     Unsupported(String),
+}
+
+/// An encrypted Office Open XML file is an OLE compound file holding an
+/// `EncryptedPackage` stream (its directory names are UTF-16LE).
+fn is_encrypted_ooxml(bytes: &[u8]) -> bool {
+    let name: Vec<u8> = "EncryptedPackage"
+        .encode_utf16()
+        .flat_map(u16::to_le_bytes)
+        .collect();
+    bytes.windows(name.len()).any(|w| w == name)
 }
 
 /// Reads one document from its bytes.
@@ -134,11 +151,8 @@ pub fn read_bytes(bytes: &[u8]) -> Result<(Format, ReadDocument), ReadError> {
     let format = Format::detect(bytes);
     let doc = match format {
         Format::Text => text::read(bytes),
-        Format::Docx => {
-            return Err(ReadError::Unsupported(
-                "DOCX input is not supported yet: use its plain-text export".into(),
-            ))
-        }
+        Format::Docx => docx::read(bytes)?,
+        Format::LegacyDoc if is_encrypted_ooxml(bytes) => return Err(ReadError::Encrypted),
         Format::LegacyDoc => return Err(ReadError::LegacyFormat),
     };
     Ok((format, doc))

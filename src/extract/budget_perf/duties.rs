@@ -3,10 +3,10 @@
 //! one listing named indicators: `绩效指标一是X，绩效标准为Y；二是…`.
 
 use super::super::records::{Duty, DutyIndicator, Extraction};
-use super::super::values::to_chinese_numeral;
 use super::super::vocab::Vocab;
 use super::strip_label;
 use crate::diag::{Diagnostic, Severity};
+use crate::numerals::to_chinese;
 use crate::read::Paragraph;
 
 /// State of the duties section.
@@ -76,14 +76,14 @@ impl DutiesParser {
 /// (一是, then 二是, …) after a separator, so that a `；` inside a formula does not split.
 fn split_indicators(text: &str) -> Vec<&str> {
     let text = text.trim_start_matches(['：', ':', '，', ',']);
-    let first = format!("{}是", to_chinese_numeral(1));
+    let first = format!("{}是", to_chinese(1));
     let Some(mut start) = text.strip_prefix(first.as_str()).map(|_| first.len()) else {
         return Vec::new();
     };
     let mut items = Vec::new();
     let mut n = 2;
     loop {
-        let marker = format!("{}是", to_chinese_numeral(n));
+        let marker = format!("{}是", to_chinese(n));
         let next = ["；", ";", "，", "。"].iter().find_map(|sep| {
             let needle = format!("{sep}{marker}");
             text[start..]

@@ -258,7 +258,10 @@ impl<'v> ProjectBuilder<'v> {
             }
             Some(ProjectLabel::SpendingPlan) => {
                 for (column, cell) in cells.iter().enumerate().filter(|(_, c)| !c.text.is_empty()) {
-                    let Some(checkpoint) = self.checkpoints.iter_mut().find(|c| c.column == cell.column)
+                    let Some(checkpoint) = self
+                        .checkpoints
+                        .iter_mut()
+                        .find(|c| c.column == cell.column)
                     else {
                         continue;
                     };

@@ -1,0 +1,86 @@
+//! DOCX reader: `word/document.xml` streamed out of the zip archive (never the whole
+//! archive in memory, never a DOM), with `word/numbering.xml` for list numbers.
+//! Decompression is bounded, so a zip bomb is refused instead of followed.
+
+mod body;
+mod numbering;
+mod xml;
+
+use super::{ReadDocument, ReadError};
+use numbering::Numbering;
+use std::io::{BufReader, Cursor, Read};
+
+/// Most bytes `word/document.xml` may decompress to.
+pub const MAX_DOCUMENT_XML: u64 = 512 * 1024 * 1024;
+/// Most bytes `word/numbering.xml` may decompress to.
+const MAX_NUMBERING_XML: u64 = 16 * 1024 * 1024;
+/// Highest compression ratio accepted for a part larger than [`RATIO_FLOOR`].
+const MAX_RATIO: u64 = 200;
+const RATIO_FLOOR: u64 = 16 * 1024 * 1024;
+
+/// Reads a DOCX document from its bytes.
+pub fn read(bytes: &[u8]) -> Result<ReadDocument, ReadError> {
+    let mut archive = ::zip::ZipArchive::new(Cursor::new(bytes))
+        .map_err(|e| ReadError::Unsupported(format!("not a readable zip archive: {e}")))?;
+    let numbering = match read_small_part(&mut archive, "word/numbering.xml", MAX_NUMBERING_XML)? {
+        Some(xml) => Numbering::parse(&xml),
+        None => Numbering::default(),
+    };
+    let part = archive.by_name("word/document.xml").map_err(|e| match e {
+        ::zip::result::ZipError::FileNotFound => ReadError::Unsupported(
+            "a zip archive without word/document.xml: not a Word document (an .xlsx, .pptx or other zip?)".into(),
+        ),
+        other => part_error("word/document.xml", other),
+    })?;
+    check_size(
+        "word/document.xml",
+        part.size(),
+        part.compressed_size(),
+        MAX_DOCUMENT_XML,
+    )?;
+    let limited = part.take(MAX_DOCUMENT_XML);
+    let output = body::read_body(BufReader::new(limited), &numbering);
+    Ok(ReadDocument {
+        blocks: output.blocks,
+        encoding: None,
+        diagnostics: output.diagnostics,
+        incomplete: output.incomplete,
+    })
+}
+
+fn read_small_part(
+    archive: &mut ::zip::ZipArchive<Cursor<&[u8]>>,
+    name: &str,
+    limit: u64,
+) -> Result<Option<String>, ReadError> {
+    let part = match archive.by_name(name) {
+        Ok(part) => part,
+        Err(::zip::result::ZipError::FileNotFound) => return Ok(None),
+        Err(e) => return Err(part_error(name, e)),
+    };
+    check_size(name, part.size(), part.compressed_size(), limit)?;
+    let mut text = String::new();
+    part.take(limit)
+        .read_to_string(&mut text)
+        .map_err(|e| ReadError::Unsupported(format!("{name} cannot be decompressed: {e}")))?;
+    Ok(Some(text))
+}
+
+fn part_error(name: &str, error: ::zip::result::ZipError) -> ReadError {
+    let text = error.to_string();
+    if text.to_lowercase().contains("password") || text.to_lowercase().contains("encrypt") {
+        ReadError::Encrypted
+    } else {
+        ReadError::Unsupported(format!("{name} cannot be read from the archive: {text}"))
+    }
+}
+
+fn check_size(name: &str, size: u64, compressed: u64, limit: u64) -> Result<(), ReadError> {
+    let ratio = size / compressed.max(1);
+    if size > limit || (size > RATIO_FLOOR && ratio > MAX_RATIO) {
+        return Err(ReadError::TooLarge(format!(
+            "{name} would decompress to {size} bytes from {compressed} (ratio {ratio}); refused as a possible zip bomb"
+        )));
+    }
+    Ok(())
+}
