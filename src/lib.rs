@@ -20,4 +20,5 @@ pub mod numerals;
 pub mod read;
 pub mod record;
 pub mod schema;
+pub mod synth;
 pub mod write;

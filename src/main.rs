@@ -20,6 +20,8 @@ enum Command {
     Inspect(cmd::inspect::Args),
     /// Print the output tables: columns, types, meaning (or the data dictionary).
     Schema(cmd::schema::Args),
+    /// Write a synthetic corpus (text and DOCX) with the records each document must yield.
+    Synth(cmd::synth::Args),
 }
 
 fn main() -> ExitCode {
@@ -28,6 +30,7 @@ fn main() -> ExitCode {
         Command::Extract(args) => cmd::extract::run(args),
         Command::Inspect(args) => cmd::inspect::run(args),
         Command::Schema(args) => cmd::schema::run(args),
+        Command::Synth(args) => cmd::synth::run(args),
     };
     match result {
         Ok(code) => code,

@@ -4,6 +4,7 @@
 pub mod extract;
 pub mod inspect;
 pub mod schema;
+pub mod synth;
 
 use crate::extract::records::check_against;
 use crate::extract::vocab::Vocab;

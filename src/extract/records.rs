@@ -178,6 +178,30 @@ pub struct Extraction {
 }
 
 impl Extraction {
+    /// Sets `doc_id` on every record.
+    pub fn set_doc_id(&mut self, doc_id: &str) {
+        macro_rules! set {
+            ($($table:ident),*) => {$(
+                for row in &mut self.$table {
+                    row.doc_id = doc_id.to_string();
+                }
+            )*};
+        }
+        set!(
+            documents,
+            toc_entries,
+            paragraphs,
+            duties,
+            duty_indicators,
+            safeguards,
+            projects,
+            spending_plan,
+            project_goals,
+            indicators,
+            diagnostics
+        );
+    }
+
     /// Hands every table to `sink`, in the catalog's order.
     pub fn write_to(&self, sink: &mut impl TableSink) {
         sink.rows(&self.documents);

@@ -65,11 +65,14 @@ struct Entry {
     level: Option<u32>,
 }
 
-/// The heading an entry names: the entry is page digits followed by the heading's text.
+/// The heading an entry names. Text exports glue the page number in front
+/// (`61.纪委…`); a Word TOC field renders it after a tab (`1.纪委…⇥6`).
 fn match_heading<'h>(entry: &str, headings: &'h [Heading]) -> Option<(Option<i32>, &'h Heading)> {
     headings.iter().find_map(|heading| {
         let text = normalize(&heading.text);
-        let digits = entry.strip_suffix(text.as_str())?;
+        let digits = entry
+            .strip_suffix(text.as_str())
+            .or_else(|| entry.strip_prefix(text.as_str()))?;
         if !digits.chars().all(|c| c.is_ascii_digit()) {
             return None;
         }
@@ -116,4 +119,29 @@ fn split_by_sequence(
         )),
     }
     entry
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::batch::process_bytes;
+    use crate::extract::vocab::Vocab;
+
+    #[test]
+    fn page_before_or_after_the_entry() {
+        let doc = "2021年部门预算绩效文本\n目录\n1一、总体绩效目标\n工作保障措施\t3\n第一部分\n\
+                   一、总体绩效目标 TC 总体绩效目标 \\f A \\l 1\n正文。\n工作保障措施 TC 工作保障措施 \\f A \\l 1\n";
+        let out = process_bytes("t".into(), doc.as_bytes(), &Vocab::builtin());
+        let entries: Vec<(Option<&str>, &str, Option<i32>)> = out
+            .toc_entries
+            .iter()
+            .map(|e| (e.number.as_deref(), e.title.as_str(), e.page))
+            .collect();
+        assert_eq!(
+            entries,
+            [
+                (Some("一"), "总体绩效目标", Some(1)),
+                (None, "工作保障措施", Some(3))
+            ]
+        );
+    }
 }

@@ -1,0 +1,137 @@
+//! Throughput benchmark: documents per second end to end (read → extract → Parquet) next
+//! to the floor on the same files, and peak memory.
+//!
+//!     cargo bench --bench throughput -- [--docs N] [--jobs N] [--input FILE]...
+//!
+//! The inputs (default: corpus/docx/seed.docx and the seed's text export) are copied
+//! N times into a temporary directory. The floor for DOCX is unzipping
+//! `word/document.xml` and scanning it with quick-xml doing nothing per event; for text,
+//! reading and decoding the file. Both are timed on one thread over the same files.
+
+use jixiao::batch::{self, RunOptions};
+use jixiao::extract::vocab::Vocab;
+use jixiao::read::decode::decode;
+use jixiao::schema::Catalog;
+use jixiao::write::DatasetWriter;
+use std::io::{BufReader, Read};
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let flag = |name: &str| {
+        args.iter()
+            .position(|a| a == name)
+            .and_then(|i| args.get(i + 1))
+    };
+    let docs: usize = flag("--docs").and_then(|v| v.parse().ok()).unwrap_or(300);
+    let jobs: usize = flag("--jobs").and_then(|v| v.parse().ok()).unwrap_or(1);
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut inputs: Vec<PathBuf> = args
+        .windows(2)
+        .filter(|w| w[0] == "--input")
+        .map(|w| PathBuf::from(&w[1]))
+        .collect();
+    if inputs.is_empty() {
+        inputs = vec![
+            root.join("corpus/docx/seed.docx"),
+            root.join("corpus/seed/000_154ac4639b0e3315.txt"),
+        ];
+    }
+    println!("| input | docs | jobs | floor ms/doc | jixiao ms/doc | ratio | docs/s | MB/s | peak RSS MB |");
+    println!("| --- | --- | --- | --- | --- | --- | --- | --- | --- |");
+    for input in &inputs {
+        bench_one(input, docs, jobs);
+    }
+}
+
+fn bench_one(input: &Path, docs: usize, jobs: usize) {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let bytes = std::fs::read(input).expect("read input");
+    let extension = input.extension().and_then(|e| e.to_str()).unwrap_or("txt");
+    let files: Vec<PathBuf> = (0..docs)
+        .map(|i| {
+            let path = dir.path().join(format!("doc{i:06}.{extension}"));
+            std::fs::write(&path, &bytes).expect("write copy");
+            path
+        })
+        .collect();
+    let is_docx = bytes.starts_with(b"PK");
+
+    let start = Instant::now();
+    let mut events = 0u64;
+    for file in &files {
+        events += if is_docx {
+            floor_docx(file)
+        } else {
+            floor_text(file)
+        };
+    }
+    let floor = start.elapsed().as_secs_f64();
+    assert!(events > 0);
+
+    let catalog = Catalog::builtin();
+    let vocab = Vocab::builtin();
+    let out = dir.path().join("out");
+    let mut writer = DatasetWriter::create(&out, &catalog).expect("output");
+    let options = RunOptions {
+        jobs,
+        ..RunOptions::default()
+    };
+    let start = Instant::now();
+    let summary = batch::run(&files, &vocab, &mut writer, &options, |_| {}).expect("threads");
+    writer.finish().expect("write dataset");
+    let full = start.elapsed().as_secs_f64();
+    assert_eq!(summary.documents as usize, docs);
+
+    let mb = (bytes.len() * docs) as f64 / 1e6;
+    println!(
+        "| {} ({} KB) | {docs} | {jobs} | {:.3} | {:.3} | {:.2} | {:.0} | {:.1} | {:.0} |",
+        input.file_name().unwrap().to_string_lossy(),
+        bytes.len() / 1024,
+        floor * 1e3 / docs as f64,
+        full * 1e3 / docs as f64,
+        full / floor,
+        docs as f64 / full,
+        mb / full,
+        peak_rss_mb(),
+    );
+}
+
+/// Unzip `word/document.xml` and scan it with quick-xml, doing nothing per event.
+fn floor_docx(path: &Path) -> u64 {
+    let bytes = std::fs::read(path).unwrap();
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    let part = archive.by_name("word/document.xml").unwrap();
+    let mut reader = quick_xml::Reader::from_reader(BufReader::new(part));
+    let mut buf = Vec::new();
+    let mut events = 0;
+    loop {
+        match reader.read_event_into(&mut buf) {
+            Ok(quick_xml::events::Event::Eof) | Err(_) => break,
+            Ok(_) => events += 1,
+        }
+        buf.clear();
+    }
+    events
+}
+
+/// Read and decode a text export.
+fn floor_text(path: &Path) -> u64 {
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)
+        .unwrap()
+        .read_to_end(&mut bytes)
+        .unwrap();
+    decode(&bytes).text.len() as u64
+}
+
+fn peak_rss_mb() -> f64 {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    status
+        .lines()
+        .find(|l| l.starts_with("VmHWM:"))
+        .and_then(|l| l.split_whitespace().nth(1))
+        .and_then(|kb| kb.parse::<f64>().ok())
+        .map_or(f64::NAN, |kb| kb / 1024.0)
+}
