@@ -38,8 +38,8 @@ fn main() {
             root.join("corpus/seed/000_154ac4639b0e3315.txt"),
         ];
     }
-    println!("| input | docs | jobs | floor ms/doc | jixiao ms/doc | ratio | docs/s | MB/s | peak RSS MB |");
-    println!("| --- | --- | --- | --- | --- | --- | --- | --- | --- |");
+    println!("| input | docs | jobs | floor ms/doc | read ms/doc | read+extract ms/doc | jixiao ms/doc | ratio | docs/s | MB/s | peak RSS MB |");
+    println!("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
     for input in &inputs {
         bench_one(input, docs, jobs);
     }
@@ -70,8 +70,24 @@ fn bench_one(input: &Path, docs: usize, jobs: usize) {
     let floor = start.elapsed().as_secs_f64();
     assert!(events > 0);
 
-    let catalog = Catalog::builtin();
     let vocab = Vocab::builtin();
+    let start = Instant::now();
+    for file in &files {
+        let bytes = std::fs::read(file).unwrap();
+        std::hint::black_box(
+            jixiao::read::read_bytes(&bytes)
+                .map(|(_, d)| d.blocks.len())
+                .ok(),
+        );
+    }
+    let read_only = start.elapsed().as_secs_f64();
+    let start = Instant::now();
+    for file in &files {
+        std::hint::black_box(batch::process_file(file, &vocab).indicators.len());
+    }
+    let read_extract = start.elapsed().as_secs_f64();
+
+    let catalog = Catalog::builtin();
     let out = dir.path().join("out");
     let mut writer = DatasetWriter::create(&out, &catalog).expect("output");
     let options = RunOptions {
@@ -80,16 +96,24 @@ fn bench_one(input: &Path, docs: usize, jobs: usize) {
     };
     let start = Instant::now();
     let summary = batch::run(&files, &vocab, &mut writer, &options, |_| {}).expect("threads");
+    let before_finish = start.elapsed().as_secs_f64();
     writer.finish().expect("write dataset");
+    eprintln!(
+        "  (batch {:.3} ms/doc, final flush {:.3} ms/doc)",
+        before_finish * 1e3 / docs as f64,
+        (start.elapsed().as_secs_f64() - before_finish) * 1e3 / docs as f64
+    );
     let full = start.elapsed().as_secs_f64();
     assert_eq!(summary.documents as usize, docs);
 
     let mb = (bytes.len() * docs) as f64 / 1e6;
     println!(
-        "| {} ({} KB) | {docs} | {jobs} | {:.3} | {:.3} | {:.2} | {:.0} | {:.1} | {:.0} |",
+        "| {} ({} KB) | {docs} | {jobs} | {:.3} | {:.3} | {:.3} | {:.3} | {:.2} | {:.0} | {:.1} | {:.0} |",
         input.file_name().unwrap().to_string_lossy(),
         bytes.len() / 1024,
         floor * 1e3 / docs as f64,
+        read_only * 1e3 / docs as f64,
+        read_extract * 1e3 / docs as f64,
         full * 1e3 / docs as f64,
         full / floor,
         docs as f64 / full,

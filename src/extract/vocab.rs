@@ -15,28 +15,57 @@ pub const BUILTIN: &str = include_str!("../../extractors/budget_performance.toml
 
 /// NFKC with all white space removed: the form labels are compared in.
 pub fn normalize(text: &str) -> String {
+    use unicode_normalization::{is_nfkc_quick, IsNormalized};
+    if is_nfkc_quick(text.chars()) == IsNormalized::Yes {
+        return text.chars().filter(|c| !c.is_whitespace()).collect();
+    }
     text.nfkc().filter(|c| !c.is_whitespace()).collect()
+}
+
+/// Headings (part headings, the TOC marker) are short; longer paragraphs are narrative and
+/// are not normalised to be compared with them.
+pub const MAX_HEADING_CHARS: usize = 40;
+
+/// True when a paragraph is short enough to be a heading.
+pub fn may_be_heading(text: &str) -> bool {
+    text.len() <= MAX_HEADING_CHARS * 4
 }
 
 /// A set of labels, each naming one key.
 #[derive(Debug, Clone)]
 pub struct LabelSet<K: Copy> {
     by_label: HashMap<String, K>,
+    /// Characters of the longest label: longer texts are not looked up (nor normalised).
+    max_chars: usize,
 }
 
 impl<K: Copy> LabelSet<K> {
     fn new(groups: Vec<(K, Vec<String>)>) -> Self {
         let mut by_label = HashMap::new();
+        let mut max_chars = 0;
         for (key, labels) in groups {
             for label in labels {
-                by_label.insert(normalize(&label), key);
+                let label = normalize(&label);
+                max_chars = max_chars.max(label.chars().count());
+                by_label.insert(label, key);
             }
         }
-        LabelSet { by_label }
+        LabelSet {
+            by_label,
+            max_chars,
+        }
+    }
+
+    /// True when `text` is too long to be any label even with white space inside it.
+    pub fn too_long(&self, text: &str) -> bool {
+        text.len() > self.max_chars * 4 * 2
     }
 
     /// The key of a text that is exactly one of the labels (after normalisation).
     pub fn get(&self, text: &str) -> Option<K> {
+        if self.too_long(text) {
+            return None;
+        }
         self.get_normalized(&normalize(text))
     }
 

@@ -2,11 +2,14 @@
 
 use crate::record::Value;
 use crate::schema::ColumnType;
-use polars::prelude::{Column, IntoColumn, NamedFrom, PolarsResult, Series};
+use polars::prelude::{
+    Column, IntoColumn, IntoSeries, NamedFrom, PolarsResult, Series, StringChunkedBuilder,
+};
 
 /// One column's values, typed by its schema type.
 pub(super) enum ColumnBuffer {
-    Str(Vec<Option<String>>),
+    /// Strings go straight into polars' view buffers: no intermediate `String` per value.
+    Str(StringChunkedBuilder),
     Int32(Vec<Option<i32>>),
     Int64(Vec<Option<i64>>),
     Float64(Vec<Option<f64>>),
@@ -21,7 +24,7 @@ pub(super) enum ColumnBuffer {
 impl ColumnBuffer {
     pub(super) fn new(kind: ColumnType) -> ColumnBuffer {
         match kind {
-            ColumnType::String => ColumnBuffer::Str(Vec::new()),
+            ColumnType::String => ColumnBuffer::Str(StringChunkedBuilder::new("".into(), 0)),
             ColumnType::Int32 => ColumnBuffer::Int32(Vec::new()),
             ColumnType::Int64 => ColumnBuffer::Int64(Vec::new()),
             ColumnType::Float64 => ColumnBuffer::Float64(Vec::new()),
@@ -38,7 +41,7 @@ impl ColumnBuffer {
     /// mismatch here is a programming error.
     pub(super) fn push(&mut self, value: Value<'_>) {
         match (self, value) {
-            (ColumnBuffer::Str(v), Value::Str(s)) => v.push(s.map(str::to_string)),
+            (ColumnBuffer::Str(v), Value::Str(s)) => v.append_option(s),
             (ColumnBuffer::Int32(v), Value::Int(i)) => {
                 v.push(i.and_then(|i| i32::try_from(i).ok()))
             }
@@ -58,7 +61,10 @@ impl ColumnBuffer {
     pub(super) fn take_column(&mut self, name: &str) -> PolarsResult<Column> {
         let name = name.into();
         let series = match self {
-            ColumnBuffer::Str(v) => Series::new(name, std::mem::take(v)),
+            ColumnBuffer::Str(v) => {
+                let builder = std::mem::replace(v, StringChunkedBuilder::new("".into(), 0));
+                builder.finish().with_name(name).into_series()
+            }
             ColumnBuffer::Int32(v) => Series::new(name, std::mem::take(v)),
             ColumnBuffer::Int64(v) => Series::new(name, std::mem::take(v)),
             ColumnBuffer::Float64(v) => Series::new(name, std::mem::take(v)),

@@ -12,7 +12,7 @@ mod safeguards;
 mod toc;
 
 use super::records::{Extraction, ParagraphRec};
-use super::vocab::{normalize, PartKind, SectionKind, Vocab};
+use super::vocab::{may_be_heading, normalize, PartKind, SectionKind, Vocab};
 use crate::diag::{Diagnostic, Severity};
 use crate::read::{Block, Field, Paragraph, Table};
 pub use cover::Cover;
@@ -91,7 +91,7 @@ fn paragraphs(blocks: &[Block]) -> impl Iterator<Item = &Paragraph> {
 }
 
 fn is_toc_marker(block: &Block, vocab: &Vocab) -> bool {
-    matches!(block, Block::Paragraph(p) if vocab.toc_marker.is_match(&normalize(&p.text)))
+    matches!(block, Block::Paragraph(p) if may_be_heading(&p.text) && vocab.toc_marker.is_match(&normalize(&p.text)))
 }
 
 /// Index of the first body block: after the table of contents, or after the cover.
@@ -113,8 +113,15 @@ fn body_start(blocks: &[Block], toc_start: Option<usize>, vocab: &Vocab) -> usiz
         {
             return index;
         }
-        if let Some(caps) = vocab.part_heading.captures(&normalize(&paragraph.text)) {
-            let number = caps["number"].to_string();
+        let part = may_be_heading(&paragraph.text)
+            .then(|| normalize(&paragraph.text))
+            .and_then(|text| {
+                vocab
+                    .part_heading
+                    .captures(&text)
+                    .map(|caps| caps["number"].to_string())
+            });
+        if let Some(number) = part {
             if toc_start.is_none() || parts_seen.contains(&number) {
                 return index;
             }
@@ -228,7 +235,9 @@ impl<'v> BodyWalker<'v> {
     }
 
     fn paragraph(&mut self, p: &Paragraph, out: &mut Extraction, diags: &mut Vec<Diagnostic>) {
-        let normalized = normalize(&p.text);
+        let normalized = may_be_heading(&p.text)
+            .then(|| normalize(&p.text))
+            .unwrap_or_default();
         if let Some(caps) = self.vocab.part_heading.captures(&normalized) {
             let name = caps["name"].to_string();
             self.awaiting_part_name = name.is_empty();

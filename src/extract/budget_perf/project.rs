@@ -144,7 +144,6 @@ impl<'v> ProjectBuilder<'v> {
                 i += 1;
                 continue;
             }
-            let normalized = normalize(&cells[i].text);
             if self.rows_seen == 1 && i == 0 && self.record.unit_code.is_none() {
                 if let Some(caps) = self.vocab.projects.unit.captures(cells[i].text.trim()) {
                     self.record.unit_code = Some(caps["code"].to_string());
@@ -154,6 +153,12 @@ impl<'v> ProjectBuilder<'v> {
                     continue;
                 }
             }
+            // Values are often long; labels never are.
+            if self.vocab.projects.labels.too_long(&cells[i].text) {
+                i += 1;
+                continue;
+            }
+            let normalized = normalize(&cells[i].text);
             if let Some(caps) = self.vocab.projects.amount_unit.captures(&normalized) {
                 self.record.amount_unit = Some(caps["unit"].to_string());
                 used[i] = true;
