@@ -235,9 +235,11 @@ impl<'v> BodyWalker<'v> {
     }
 
     fn paragraph(&mut self, p: &Paragraph, out: &mut Extraction, diags: &mut Vec<Diagnostic>) {
-        let normalized = may_be_heading(&p.text)
-            .then(|| normalize(&p.text))
-            .unwrap_or_default();
+        let normalized = if may_be_heading(&p.text) {
+            normalize(&p.text)
+        } else {
+            String::new()
+        };
         if let Some(caps) = self.vocab.part_heading.captures(&normalized) {
             let name = caps["name"].to_string();
             self.awaiting_part_name = name.is_empty();
