@@ -17,6 +17,10 @@ use std::io::{BufReader, Read};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
+/// The same allocator as the `jixiao` binary.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let flag = |name: &str| {
@@ -86,6 +90,23 @@ fn bench_one(input: &Path, docs: usize, jobs: usize) {
         std::hint::black_box(batch::process_file(file, &vocab).indicators.len());
     }
     let read_extract = start.elapsed().as_secs_f64();
+
+    struct Discard;
+    impl jixiao::record::TableSink for Discard {
+        fn rows<R: jixiao::record::Record>(&mut self, rows: &[R]) {
+            std::hint::black_box(rows.len());
+        }
+    }
+    let options = RunOptions {
+        jobs,
+        ..RunOptions::default()
+    };
+    let start = Instant::now();
+    batch::run(&files, &vocab, &mut Discard, &options, |_| {}).expect("threads");
+    eprintln!(
+        "  (batch without a writer {:.3} ms/doc)",
+        start.elapsed().as_secs_f64() * 1e3 / docs as f64
+    );
 
     let catalog = Catalog::builtin();
     let out = dir.path().join("out");

@@ -4,6 +4,11 @@ use clap::{Parser, Subcommand};
 use jixiao::cmd;
 use std::process::ExitCode;
 
+// Extraction allocates many small strings on worker threads that the writer thread frees;
+// mimalloc handles that pattern much better than the system allocator.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// Turns Chinese budget-performance documents (部门预算绩效文本) into typed Parquet tables.
 #[derive(Debug, Parser)]
 #[command(name = "jixiao", version, about)]

@@ -12,7 +12,7 @@ mod safeguards;
 mod toc;
 
 use super::records::{Extraction, ParagraphRec};
-use super::vocab::{may_be_heading, normalize, PartKind, SectionKind, Vocab};
+use super::vocab::{may_be_heading, nfkc_stable, normalize, PartKind, SectionKind, Vocab};
 use crate::diag::{Diagnostic, Severity};
 use crate::read::{Block, Field, Paragraph, Table};
 pub use cover::Cover;
@@ -169,7 +169,19 @@ fn split_number(text: &str, vocab: &Vocab) -> (Option<String>, String) {
 /// Removes a label (given normalised) from the start of raw text, comparing the raw text
 /// in normalised form; returns the raw rest.
 pub(crate) fn strip_label<'t>(raw: &'t str, labels: &[String]) -> Option<&'t str> {
+    let raw = raw.trim_start();
     for label in labels {
+        if let Some(rest) = raw.strip_prefix(label.as_str()) {
+            return Some(rest.trim());
+        }
+        // Text whose opening already is in normalised form cannot match any other way.
+        let opening = raw.chars().take(label.chars().count() + 2);
+        if opening
+            .clone()
+            .all(|c| nfkc_stable(c) && !c.is_whitespace())
+        {
+            continue;
+        }
         let mut normalized = String::new();
         for (offset, c) in raw.char_indices() {
             if normalized == *label {
