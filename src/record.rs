@@ -118,6 +118,9 @@ pub trait Record {
 
 /// Something that takes all records of one table at a time.
 pub trait TableSink {
+    /// The budget year of the document whose records follow (`None` when unknown).
+    fn partition(&mut self, _year: Option<i32>) {}
+
     /// Takes the rows of one table (possibly none).
     fn rows<R: Record>(&mut self, rows: &[R]);
 }

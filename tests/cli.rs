@@ -16,18 +16,44 @@ fn seed() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus/seed/000_154ac4639b0e3315.txt")
 }
 
-fn read_table(out: &Path, table: &str) -> polars::prelude::DataFrame {
-    let dir = out.join(table);
-    let mut parts: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
-        .map(|e| e.unwrap().path())
+/// Every part file of a table, in path order (year partitions, then part number).
+fn part_files(out: &Path, table: &str) -> Vec<PathBuf> {
+    let mut parts: Vec<PathBuf> = walkdir::WalkDir::new(out.join(table))
+        .into_iter()
+        .map(|e| e.unwrap().into_path())
+        .filter(|p| p.is_file())
         .collect();
     parts.sort();
-    assert_eq!(parts.len(), 1, "{table}: {parts:?}");
-    assert!(parts[0].to_string_lossy().ends_with(".parquet"));
-    ParquetReader::new(std::fs::File::open(&parts[0]).unwrap())
-        .finish()
-        .unwrap()
+    for part in &parts {
+        let partition = part
+            .parent()
+            .unwrap()
+            .file_name()
+            .unwrap()
+            .to_string_lossy()
+            .into_owned();
+        assert!(partition.starts_with("year="), "{}", part.display());
+        assert!(
+            part.to_string_lossy().ends_with(".parquet"),
+            "{}",
+            part.display()
+        );
+    }
+    parts
+}
+
+/// A table's rows, all partitions stacked (the `year` partition column is not in files).
+fn read_table(out: &Path, table: &str) -> polars::prelude::DataFrame {
+    let mut frames = part_files(out, table).into_iter().map(|p| {
+        ParquetReader::new(std::fs::File::open(p).unwrap())
+            .finish()
+            .unwrap()
+    });
+    let mut all = frames.next().expect("at least one part file");
+    for frame in frames {
+        all.vstack_mut(&frame).unwrap();
+    }
+    all
 }
 
 fn stderr(output: &Output) -> String {
@@ -63,8 +89,17 @@ fn extract_writes_every_table_with_schema_types() {
             .iter()
             .map(|n| n.to_string())
             .collect();
-        let wanted: Vec<String> = table.columns.iter().map(|c| c.name.clone()).collect();
-        assert_eq!(names, wanted, "{}", table.name);
+        let wanted: Vec<String> = table
+            .columns
+            .iter()
+            .map(|c| c.name.clone())
+            .filter(|n| n != "year")
+            .collect();
+        assert_eq!(
+            names, wanted,
+            "{}: every column but the partition column",
+            table.name
+        );
     }
     let projects = read_table(out.path(), "projects");
     assert_eq!(projects.height(), 5);
@@ -79,8 +114,18 @@ fn extract_writes_every_table_with_schema_types() {
         indicators.column("value_num").unwrap().dtype(),
         &DataType::Float64
     );
-    let empty_table_still_has_a_file = read_table(out.path(), "documents");
-    assert_eq!(empty_table_still_has_a_file.height(), 1);
+    let documents = read_table(out.path(), "documents");
+    assert_eq!(documents.height(), 1);
+    assert_eq!(
+        part_files(out.path(), "indicators")[0]
+            .parent()
+            .unwrap()
+            .file_name()
+            .unwrap(),
+        "year=2021"
+    );
+    let empty = part_files(out.path(), "duties");
+    assert_eq!(empty.len(), 1, "tables without rows have one file");
 }
 
 #[test]
@@ -99,7 +144,7 @@ fn parquet_files_carry_the_schema_version() {
         "--quiet prints nothing: {}",
         stderr(&output)
     );
-    let file = std::fs::read(out.path().join("indicators/part-00000.parquet")).unwrap();
+    let file = std::fs::read(out.path().join("indicators/year=2021/part-00000.parquet")).unwrap();
     let version = jixiao::schema::Catalog::builtin().version;
     let haystack = String::from_utf8_lossy(&file);
     assert!(haystack.contains("jixiao.schema_version") && haystack.contains(&version));
@@ -253,4 +298,93 @@ fn inspect_shows_blocks_records_and_diagnostics() {
     );
     assert!(text.contains("== indicators (42)"));
     assert!(text.contains("truncated_table"));
+}
+
+/// Every row of a table as text, sorted: for comparing datasets whose row order differs.
+fn sorted_rows(out: &Path, table: &str) -> Vec<String> {
+    let frame = read_table(out, table);
+    let mut rows: Vec<String> = (0..frame.height())
+        .map(|i| {
+            frame
+                .columns()
+                .iter()
+                .map(|c| format!("{}", c.get(i).unwrap()))
+                .collect::<Vec<_>>()
+                .join("\t")
+        })
+        .collect();
+    rows.sort();
+    rows
+}
+
+#[test]
+fn shards_copied_together_equal_one_full_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let corpus = dir.path().join("docs");
+    std::fs::create_dir_all(&corpus).unwrap();
+    for index in 0..24 {
+        let file = jixiao::synth::generate(11, index);
+        let name = file.path.replace('/', "_");
+        std::fs::write(corpus.join(name), file.bytes).unwrap();
+    }
+    let full = dir.path().join("full");
+    let output = jixiao(&[
+        "extract",
+        corpus.to_str().unwrap(),
+        "-o",
+        full.to_str().unwrap(),
+        "-q",
+    ]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let combined = dir.path().join("combined");
+    for k in 1..=3 {
+        let out = dir.path().join(format!("shard{k}"));
+        let shard = format!("{k}/3");
+        let output = jixiao(&[
+            "extract",
+            corpus.to_str().unwrap(),
+            "-o",
+            out.to_str().unwrap(),
+            "--shard",
+            &shard,
+            "-q",
+        ]);
+        assert!(output.status.success(), "{}", stderr(&output));
+        // `cp -r shardK/. combined/`: part files carry the shard in their names.
+        for entry in walkdir::WalkDir::new(&out) {
+            let entry = entry.unwrap();
+            let target = combined.join(entry.path().strip_prefix(&out).unwrap());
+            if entry.file_type().is_dir() {
+                std::fs::create_dir_all(&target).unwrap();
+            } else {
+                assert!(
+                    !target.exists(),
+                    "{} written by two shards",
+                    target.display()
+                );
+                std::fs::copy(entry.path(), &target).unwrap();
+            }
+        }
+    }
+    for table in [
+        "documents",
+        "projects",
+        "indicators",
+        "spending_plan",
+        "project_goals",
+    ] {
+        let (a, b) = (sorted_rows(&full, table), sorted_rows(&combined, table));
+        assert!(!a.is_empty());
+        assert_eq!(a, b, "{table}");
+    }
+    let bad = jixiao(&[
+        "extract",
+        corpus.to_str().unwrap(),
+        "-o",
+        full.to_str().unwrap(),
+        "--shard",
+        "4/3",
+    ]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(stderr(&bad).contains("not a shard"), "{}", stderr(&bad));
 }

@@ -58,3 +58,43 @@ fn has_document_extension(path: &Path) -> bool {
             .any(|d| d.eq_ignore_ascii_case(e))
     })
 }
+
+/// One of N deterministic slices of the inputs (`--shard K/N`, K from 1): a file belongs
+/// to the shard its path hashes to, so a slice does not change when other files are
+/// added or removed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Shard {
+    /// Which shard, from 1.
+    pub index: u64,
+    /// How many shards.
+    pub count: u64,
+}
+
+impl std::str::FromStr for Shard {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<Shard, String> {
+        let bad = || format!("`{text}` is not a shard: write K/N with 1 <= K <= N, e.g. 3/8");
+        let (k, n) = text.split_once('/').ok_or_else(bad)?;
+        let index: u64 = k.trim().parse().map_err(|_| bad())?;
+        let count: u64 = n.trim().parse().map_err(|_| bad())?;
+        if index == 0 || count == 0 || index > count {
+            return Err(bad());
+        }
+        Ok(Shard { index, count })
+    }
+}
+
+impl Shard {
+    /// True when `path` belongs to this shard.
+    pub fn contains(&self, path: &Path) -> bool {
+        let hash = blake3::hash(path.to_string_lossy().as_bytes());
+        let bytes: [u8; 8] = hash.as_bytes()[..8].try_into().expect("8 bytes");
+        u64::from_le_bytes(bytes) % self.count == self.index - 1
+    }
+
+    /// Prefix of this shard's part files, so that shard outputs can be copied together.
+    pub fn file_prefix(&self) -> String {
+        format!("s{}of{}-", self.index, self.count)
+    }
+}

@@ -5,7 +5,7 @@
 mod inputs;
 mod summary;
 
-pub use inputs::{collect_inputs, Inputs};
+pub use inputs::{collect_inputs, Inputs, Shard};
 pub use summary::Summary;
 
 use crate::diag::{Diagnostic, Severity};
@@ -133,6 +133,7 @@ pub fn run(
         for extraction in &results {
             summary.add(extraction);
             on_document(extraction);
+            sink.partition(extraction.documents.first().and_then(|d| d.year));
             extraction.write_to(sink);
             progress.inc(1);
         }

@@ -1,7 +1,7 @@
 //! `jixiao extract INPUT... --out DIR`: documents → Parquet dataset.
 
 use super::Setup;
-use crate::batch::{self, collect_inputs, RunOptions};
+use crate::batch::{self, collect_inputs, RunOptions, Shard};
 use crate::write::DatasetWriter;
 use anyhow::Context;
 use std::io::IsTerminal;
@@ -29,6 +29,10 @@ pub struct Args {
     /// Print the summary as JSON on stdout.
     #[arg(long)]
     pub json: bool,
+    /// Process only shard K of N (e.g. `3/8`): a deterministic slice of the inputs whose
+    /// output directories combine with the other shards' by copying them together.
+    #[arg(long, value_name = "K/N")]
+    pub shard: Option<Shard>,
 }
 
 /// Documents above which a progress bar is shown on a terminal.
@@ -37,8 +41,12 @@ const PROGRESS_THRESHOLD: usize = 20;
 /// Runs `extract`.
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let setup = Setup::load(args.vocab.as_deref())?;
-    let inputs = collect_inputs(&args.inputs).map_err(|e| anyhow::anyhow!("input {e}"))?;
+    let mut inputs = collect_inputs(&args.inputs).map_err(|e| anyhow::anyhow!("input {e}"))?;
     let mut writer = DatasetWriter::create(&args.out, &setup.catalog)?;
+    if let Some(shard) = args.shard {
+        inputs.files.retain(|path| shard.contains(path));
+        writer = writer.with_file_prefix(&shard.file_prefix());
+    }
     let options = RunOptions {
         jobs: args.jobs,
         progress: !args.quiet

@@ -2,20 +2,29 @@
 //!
 //! The writer takes the [`Catalog`] and never names a column itself: each table's column
 //! buffers are built from its definition, and records are appended through
-//! [`TableSink`]. Files are written into a staging directory and moved into place when
-//! the run finishes, so readers never see a half-written table.
+//! [`TableSink`]. Every table is partitioned by the budget year of its document, Hive
+//! style (`indicators/year=2021/part-00000.parquet`), the `year` column living in the
+//! directory name; pyarrow, pandas, polars and DuckDB restore it. A table buffers at most
+//! `rows_per_part` rows per partition before it writes a part file, so memory does not
+//! grow with the corpus. Files are written into a staging directory and moved into place
+//! when the run finishes, so readers never see a half-written table.
 
 mod columns;
 
-use crate::record::{Record, TableSink};
+use crate::record::{Record, TableSink, Value};
 use crate::schema::{Catalog, TableDef};
 use columns::ColumnBuffer;
 use polars::prelude::{DataFrame, KeyValueMetadata, ParquetCompression, ParquetWriter};
+use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 
-/// Rows a table buffers before it is written out as one part file.
-pub const DEFAULT_ROWS_PER_PART: usize = 1_000_000;
+/// Rows a table buffers per partition before it is written out as one part file.
+pub const DEFAULT_ROWS_PER_PART: usize = 250_000;
+/// The column tables are partitioned by.
+pub const PARTITION_COLUMN: &str = "year";
+/// The partition of documents whose year is unknown (Hive's name for null).
+pub const NULL_PARTITION: &str = "__HIVE_DEFAULT_PARTITION__";
 
 /// Why the dataset could not be written.
 #[derive(Debug, thiserror::Error)]
@@ -52,22 +61,53 @@ fn io_error<'a>(
     }
 }
 
-/// Writes a whole dataset: one directory of Parquet files per table.
+/// Writes a whole dataset: one directory of year partitions of Parquet files per table.
 pub struct DatasetWriter {
     out_dir: PathBuf,
     staging: PathBuf,
     version: String,
-    tables: Vec<TableBuffer>,
+    file_prefix: String,
+    tables: Vec<TableState>,
+    partition: String,
     rows_per_part: usize,
     error: Option<WriteError>,
 }
 
-struct TableBuffer {
+struct TableState {
     def: TableDef,
+    /// Index of the partition column in the definition, if the table has it: its values
+    /// live in the directory name, not in the files.
+    partition_column: Option<usize>,
+    partitions: BTreeMap<String, PartBuffer>,
+    total_rows: u64,
+}
+
+struct PartBuffer {
     columns: Vec<ColumnBuffer>,
     rows: usize,
-    total_rows: u64,
     parts: u32,
+}
+
+impl TableState {
+    fn file_columns(&self) -> impl Iterator<Item = (usize, &crate::schema::Column)> {
+        let skip = self.partition_column;
+        self.def
+            .columns
+            .iter()
+            .enumerate()
+            .filter(move |(i, _)| Some(*i) != skip)
+    }
+
+    fn new_buffer(&self) -> PartBuffer {
+        PartBuffer {
+            columns: self
+                .file_columns()
+                .map(|(_, c)| ColumnBuffer::new(c.kind))
+                .collect(),
+            rows: 0,
+            parts: 0,
+        }
+    }
 }
 
 impl DatasetWriter {
@@ -83,31 +123,35 @@ impl DatasetWriter {
         let tables = catalog
             .tables
             .iter()
-            .map(|def| TableBuffer {
-                columns: def
-                    .columns
-                    .iter()
-                    .map(|c| ColumnBuffer::new(c.kind))
-                    .collect(),
+            .map(|def| TableState {
+                partition_column: def.column_index(PARTITION_COLUMN),
                 def: def.clone(),
-                rows: 0,
+                partitions: BTreeMap::new(),
                 total_rows: 0,
-                parts: 0,
             })
             .collect();
         Ok(DatasetWriter {
             out_dir: out_dir.to_path_buf(),
             staging,
             version: catalog.version.clone(),
+            file_prefix: String::new(),
             tables,
+            partition: NULL_PARTITION.to_string(),
             rows_per_part: DEFAULT_ROWS_PER_PART,
             error: None,
         })
     }
 
-    /// Sets how many rows of one table make a part file.
+    /// Sets how many rows of one table and partition make a part file.
     pub fn with_rows_per_part(mut self, rows: usize) -> Self {
         self.rows_per_part = rows.max(1);
+        self
+    }
+
+    /// Names part files `part-<prefix>NNNNN.parquet`, so that the outputs of several
+    /// shards can be copied into one directory without clashing.
+    pub fn with_file_prefix(mut self, prefix: &str) -> Self {
+        self.file_prefix = prefix.to_string();
         self
     }
 
@@ -115,19 +159,33 @@ impl DatasetWriter {
     pub fn row_counts(&self) -> Vec<(String, u64)> {
         self.tables
             .iter()
-            .map(|t| (t.def.name.clone(), t.total_rows + t.rows as u64))
+            .map(|t| {
+                let buffered: usize = t.partitions.values().map(|p| p.rows).sum();
+                (t.def.name.clone(), t.total_rows + buffered as u64)
+            })
             .collect()
     }
 
-    /// Writes what is buffered and moves every table into place. Tables without rows
-    /// get one empty file, so that readers still find their columns.
+    /// Writes what is buffered and moves every table into place, replacing what was
+    /// there. A table without rows gets one empty file, so that readers still find its
+    /// columns.
     pub fn finish(mut self) -> Result<Vec<(String, u64)>, WriteError> {
         if let Some(error) = self.error.take() {
             return Err(error);
         }
         for index in 0..self.tables.len() {
-            if self.tables[index].rows > 0 || self.tables[index].parts == 0 {
-                self.flush(index)?;
+            if self.tables[index].partitions.is_empty() {
+                let buffer = self.tables[index].new_buffer();
+                self.tables[index]
+                    .partitions
+                    .insert(NULL_PARTITION.to_string(), buffer);
+            }
+            let keys: Vec<String> = self.tables[index].partitions.keys().cloned().collect();
+            for key in keys {
+                let part = &self.tables[index].partitions[&key];
+                if part.rows > 0 || part.parts == 0 {
+                    self.flush(index, &key)?;
+                }
             }
         }
         for table in &self.tables {
@@ -143,29 +201,36 @@ impl DatasetWriter {
         Ok(self.row_counts())
     }
 
-    fn flush(&mut self, index: usize) -> Result<(), WriteError> {
+    fn flush(&mut self, index: usize, key: &str) -> Result<(), WriteError> {
         let table = &mut self.tables[index];
-        let dir = self.staging.join(&table.def.name);
+        let name = table.def.name.clone();
+        let dir = self
+            .staging
+            .join(&name)
+            .join(format!("{PARTITION_COLUMN}={key}"));
         fs::create_dir_all(&dir).map_err(io_error("cannot create", &dir))?;
         let parquet_error = |e: polars::error::PolarsError| WriteError::Parquet {
-            table: table.def.name.clone(),
+            table: name.clone(),
             message: e.to_string(),
         };
-        let columns = table
-            .def
-            .columns
+        let names: Vec<String> = table.file_columns().map(|(_, c)| c.name.clone()).collect();
+        let part = table.partitions.get_mut(key).expect("partition exists");
+        let columns = names
             .iter()
-            .zip(table.columns.iter_mut())
-            .map(|(def, buffer)| buffer.take_column(&def.name))
+            .zip(part.columns.iter_mut())
+            .map(|(name, buffer)| buffer.take_column(name))
             .collect::<Result<Vec<_>, _>>()
             .map_err(parquet_error)?;
-        let mut frame = DataFrame::new(table.rows, columns).map_err(parquet_error)?;
-        let path = dir.join(format!("part-{:05}.parquet", table.parts));
+        let mut frame = DataFrame::new(part.rows, columns).map_err(parquet_error)?;
+        let path = dir.join(format!(
+            "part-{}{:05}.parquet",
+            self.file_prefix, part.parts
+        ));
         let partial = path.with_extension("parquet.tmp");
         let file = fs::File::create(&partial).map_err(io_error("cannot create", &partial))?;
         let metadata = KeyValueMetadata::from_static(vec![
             ("jixiao.schema_version".to_string(), self.version.clone()),
-            ("jixiao.table".to_string(), table.def.name.clone()),
+            ("jixiao.table".to_string(), name.clone()),
             (
                 "jixiao.version".to_string(),
                 env!("CARGO_PKG_VERSION").to_string(),
@@ -177,14 +242,18 @@ impl DatasetWriter {
             .finish(&mut frame)
             .map_err(parquet_error)?;
         fs::rename(&partial, &path).map_err(io_error("cannot rename", &partial))?;
-        table.total_rows += table.rows as u64;
-        table.rows = 0;
-        table.parts += 1;
+        table.total_rows += part.rows as u64;
+        part.rows = 0;
+        part.parts += 1;
         Ok(())
     }
 }
 
 impl TableSink for DatasetWriter {
+    fn partition(&mut self, year: Option<i32>) {
+        self.partition = year.map_or_else(|| NULL_PARTITION.to_string(), |y| y.to_string());
+    }
+
     fn rows<R: Record>(&mut self, rows: &[R]) {
         if rows.is_empty() || self.error.is_some() {
             return;
@@ -196,16 +265,30 @@ impl TableSink for DatasetWriter {
             );
         };
         let table = &mut self.tables[index];
-        for row in rows {
-            let mut column = 0;
-            row.visit(&mut |value| {
-                table.columns[column].push(value);
-                column += 1;
-            });
-            table.rows += 1;
+        if !table.partitions.contains_key(&self.partition) {
+            let buffer = table.new_buffer();
+            table.partitions.insert(self.partition.clone(), buffer);
         }
-        if table.rows >= self.rows_per_part {
-            if let Err(e) = self.flush(index) {
+        let skip = table.partition_column;
+        let part = table
+            .partitions
+            .get_mut(&self.partition)
+            .expect("inserted above");
+        for row in rows {
+            let mut field = 0;
+            let mut column = 0;
+            row.visit(&mut |value: Value<'_>| {
+                if Some(field) != skip {
+                    part.columns[column].push(value);
+                    column += 1;
+                }
+                field += 1;
+            });
+            part.rows += 1;
+        }
+        if part.rows >= self.rows_per_part {
+            let key = self.partition.clone();
+            if let Err(e) = self.flush(index, &key) {
                 self.error = Some(e);
             }
         }

@@ -1,5 +1,5 @@
 """Loads every table of a jixiao dataset with the clients researchers use (pyarrow,
-pandas, DuckDB) and checks column names, Arrow types and row counts against
+pandas, polars, DuckDB) and checks column names, Arrow types and row counts against
 `schemas/` and the hand-checked expected outputs in `corpus/`.
 
 Usage: python3 tests/python/check_dataset.py DATASET_DIR
@@ -13,6 +13,7 @@ from decimal import Decimal
 
 import duckdb
 import pandas
+import polars
 import pyarrow as pa
 import pyarrow.dataset as ds
 
@@ -34,6 +35,18 @@ def expected_rows(table):
         with open(path, encoding="utf-8") as f:
             total += sum(1 for _ in f) - 1
     return total
+
+
+def expected_values(table, column):
+    """Non-empty values of one column over every expected output, as text."""
+    for path in glob.glob(os.path.join(ROOT, "corpus", "**", f"*.expected/{table}.tsv"), recursive=True):
+        with open(path, encoding="utf-8") as f:
+            header = f.readline().rstrip("\n").split("\t")
+            index = header.index(column)
+            for line in f:
+                value = line.rstrip("\n").split("\t")[index]
+                if value:
+                    yield value
 
 
 def expected_column(table, column):
@@ -81,10 +94,15 @@ def main(dataset):
         directory = os.path.join(dataset, name)
         want_rows = expected_rows(name)
 
-        arrow = ds.dataset(directory, format="parquet").to_table()
-        columns = [c["name"] for c in table["columns"]]
+        arrow = ds.dataset(directory, format="parquet", partitioning="hive").to_table()
+        # Files hold every column but the partition column, which readers restore last.
+        columns = [c["name"] for c in table["columns"] if c["name"] != "year"] + ["year"]
         check(arrow.column_names == columns, f"{name}: pyarrow columns {arrow.column_names} != {columns}")
+        if want_rows:
+            check(arrow.schema.field("year").type == pa.int32(), f"{name}: year restored as int32")
         for column in table["columns"]:
+            if column["name"] == "year":
+                continue
             actual = arrow.schema.field(column["name"]).type
             check(arrow_type_ok(column["type"], actual), f"{name}.{column['name']}: {actual} is not {column['type']}")
             if not column.get("nullable", True):
@@ -94,13 +112,25 @@ def main(dataset):
         frame = pandas.read_parquet(directory)
         check(len(frame) == want_rows, f"{name}: pandas read {len(frame)} rows, expected {want_rows}")
 
-        pattern = os.path.join(directory, "*.parquet")
-        count = duckdb.execute(f"select count(*) from read_parquet('{pattern}')").fetchone()[0]
+        lazy = polars.scan_parquet(os.path.join(directory, "**", "*.parquet"), hive_partitioning=True)
+        height = lazy.select(polars.len()).collect().item()
+        check(height == want_rows, f"{name}: polars read {height} rows, expected {want_rows}")
+        if want_rows:
+            check("year" in lazy.collect_schema().names(), f"{name}: polars restores year")
+
+        pattern = os.path.join(directory, "*", "*.parquet")
+        count = duckdb.execute(f"select count(*) from read_parquet('{pattern}', hive_partitioning = true)").fetchone()[0]
         check(count == want_rows, f"{name}: DuckDB counted {count} rows, expected {want_rows}")
 
     total = duckdb.execute(
-        f"select sum(budget_total) from read_parquet('{os.path.join(dataset, 'projects', '*.parquet')}')"
+        f"select sum(budget_total) from read_parquet('{os.path.join(dataset, 'projects', '*', '*.parquet')}')"
     ).fetchone()[0]
+    years = duckdb.execute(
+        "select year, count(*) from read_parquet("
+        f"'{os.path.join(dataset, 'indicators', '*', '*.parquet')}', hive_partitioning = true) group by year order by year"
+    ).fetchall()
+    want_years = sorted(set(int(y) for y in expected_values("documents", "year")))
+    check([y for y, _ in years] == want_years, f"DuckDB restores the year partitions {years} (want {want_years})")
     want_total = sum(expected_column("projects", "budget_total"), Decimal("0"))
     check(total == want_total, f"DuckDB sums budget_total exactly as a decimal: {total} != {want_total}")
 
