@@ -388,3 +388,84 @@ fn shards_copied_together_equal_one_full_run() {
     assert_eq!(bad.status.code(), Some(2));
     assert!(stderr(&bad).contains("not a shard"), "{}", stderr(&bad));
 }
+
+#[test]
+fn an_incremental_run_equals_a_full_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let corpus = dir.path().join("docs");
+    std::fs::create_dir_all(&corpus).unwrap();
+    let write = |index: u64, seed: u64| {
+        let file = jixiao::synth::generate(seed, index);
+        let ext = if file.path.ends_with(".docx") {
+            "docx"
+        } else {
+            "txt"
+        };
+        std::fs::write(corpus.join(format!("doc{index:02}.{ext}")), file.bytes).unwrap();
+    };
+    for index in 0..12 {
+        write(index, 5);
+    }
+    let out = dir.path().join("out");
+    let run = |extra: &[&str], out: &Path| {
+        let mut args = vec![
+            "extract",
+            corpus.to_str().unwrap(),
+            "-o",
+            out.to_str().unwrap(),
+        ];
+        args.extend_from_slice(extra);
+        let output = jixiao(&args);
+        assert!(output.status.success(), "{}", stderr(&output));
+        stderr(&output)
+    };
+    run(&[], &out);
+
+    // One file changes, one disappears, one is new.
+    let changed = std::fs::read_dir(&corpus)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.to_string_lossy().contains("doc03"))
+        .unwrap();
+    std::fs::remove_file(&changed).unwrap();
+    write(3, 99);
+    let gone = std::fs::read_dir(&corpus)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.to_string_lossy().contains("doc05"))
+        .unwrap();
+    std::fs::remove_file(gone).unwrap();
+    write(12, 5);
+
+    let again = run(&[], &out);
+    assert!(
+        again.contains("2 documents") && again.contains("10 unchanged"),
+        "{again}"
+    );
+    let full = dir.path().join("full");
+    run(&["--force"], &full);
+    for table in [
+        "documents",
+        "projects",
+        "indicators",
+        "spending_plan",
+        "project_goals",
+        "paragraphs",
+        "diagnostics",
+    ] {
+        assert_eq!(
+            sorted_rows(&out, table),
+            sorted_rows(&full, table),
+            "{table}"
+        );
+    }
+    let forced = run(&["--force"], &out);
+    assert!(
+        forced.contains("12 documents") && forced.contains("0 unchanged"),
+        "{forced}"
+    );
+    assert_eq!(
+        sorted_rows(&out, "indicators"),
+        sorted_rows(&full, "indicators")
+    );
+}

@@ -16,6 +16,7 @@ use crate::read::{read_bytes, Format, ReadError};
 use crate::record::TableSink;
 use indicatif::{ProgressBar, ProgressStyle};
 use rayon::prelude::*;
+use std::collections::HashMap;
 use std::path::Path;
 
 /// How a batch runs.
@@ -27,6 +28,9 @@ pub struct RunOptions {
     pub progress: bool,
     /// Documents handed to the workers at a time; results are written in this order.
     pub chunk_size: usize,
+    /// Incremental runs: content hash by path of the documents already extracted; a file
+    /// with the same path and hash is skipped.
+    pub known: HashMap<String, String>,
 }
 
 impl Default for RunOptions {
@@ -35,6 +39,7 @@ impl Default for RunOptions {
             jobs: 0,
             progress: false,
             chunk_size: 256,
+            known: HashMap::new(),
         }
     }
 }
@@ -42,24 +47,37 @@ impl Default for RunOptions {
 /// Reads and extracts one file. Never fails: an unreadable file yields a `failed`
 /// document row with a diagnostic naming the reason.
 pub fn process_file(path: &Path, vocab: &Vocab) -> Extraction {
+    process_file_if_changed(path, vocab, &HashMap::new()).expect("nothing is known")
+}
+
+/// Like [`process_file`], but `None` when `known` holds the file's path with the same
+/// content hash (it was extracted before and has not changed).
+pub fn process_file_if_changed(
+    path: &Path,
+    vocab: &Vocab,
+    known: &HashMap<String, String>,
+) -> Option<Extraction> {
     let source_path = path.display().to_string();
     let bytes = match std::fs::read(path) {
         Ok(bytes) => bytes,
         Err(e) => {
             let meta = DocMeta::for_bytes(source_path.clone(), "unknown", source_path.as_bytes());
             let message = format!("cannot read file: {e}");
-            return failed_document(
-                &meta,
-                Diagnostic::new(
-                    Severity::Error,
-                    "unreadable_file",
-                    message,
-                    Default::default(),
-                ),
+            let diagnostic = Diagnostic::new(
+                Severity::Error,
+                "unreadable_file",
+                message,
+                Default::default(),
             );
+            return Some(failed_document(&meta, diagnostic));
         }
     };
-    process_bytes(source_path, &bytes, vocab)
+    if let Some(hash) = known.get(&source_path) {
+        if *hash == blake3::hash(&bytes).to_hex().as_str() {
+            return None;
+        }
+    }
+    Some(process_bytes(source_path, &bytes, vocab))
 }
 
 /// Reads and extracts one document from its bytes, catching any panic as a failure.
@@ -124,13 +142,20 @@ pub fn run(
     };
     let mut summary = Summary::start();
     for chunk in files.chunks(options.chunk_size.max(1)) {
-        let results: Vec<Extraction> = pool.install(|| {
-            chunk
-                .par_iter()
-                .map(|path| process_file(path, vocab))
-                .collect()
-        });
-        for extraction in &results {
+        let known = &options.known;
+        let process = |path: &std::path::PathBuf| process_file_if_changed(path, vocab, known);
+        let results: Vec<Option<Extraction>> = if options.jobs == 1 {
+            // One job: no hand-over between threads at all.
+            chunk.iter().map(process).collect()
+        } else {
+            pool.install(|| chunk.par_iter().map(process).collect())
+        };
+        for (path, result) in chunk.iter().zip(&results) {
+            let Some(extraction) = result else {
+                summary.unchanged.push(path.display().to_string());
+                progress.inc(1);
+                continue;
+            };
             summary.add(extraction);
             on_document(extraction);
             sink.partition(extraction.documents.first().and_then(|d| d.year));

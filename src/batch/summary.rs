@@ -16,6 +16,8 @@ pub struct Summary {
     pub failed: u64,
     /// Input bytes.
     pub bytes: u64,
+    /// Paths skipped because they were extracted before and have not changed.
+    pub unchanged: Vec<String>,
     started: Instant,
     /// Wall time of the batch.
     pub elapsed: Duration,
@@ -29,6 +31,7 @@ impl Summary {
             partial: 0,
             failed: 0,
             bytes: 0,
+            unchanged: Vec::new(),
             started: Instant::now(),
             elapsed: Duration::ZERO,
         }

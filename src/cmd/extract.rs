@@ -2,8 +2,9 @@
 
 use super::Setup;
 use crate::batch::{self, collect_inputs, RunOptions, Shard};
-use crate::write::DatasetWriter;
+use crate::write::{known_documents, DatasetWriter, KnownDocument};
 use anyhow::Context;
+use std::collections::HashSet;
 use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -29,6 +30,10 @@ pub struct Args {
     /// Print the summary as JSON on stdout.
     #[arg(long)]
     pub json: bool,
+    /// Extract every input again, even those unchanged since the last run into the same
+    /// output directory.
+    #[arg(long)]
+    pub force: bool,
     /// Process only shard K of N (e.g. `3/8`): a deterministic slice of the inputs whose
     /// output directories combine with the other shards' by copying them together.
     #[arg(long, value_name = "K/N")]
@@ -42,12 +47,25 @@ const PROGRESS_THRESHOLD: usize = 20;
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let setup = Setup::load(args.vocab.as_deref())?;
     let mut inputs = collect_inputs(&args.inputs).map_err(|e| anyhow::anyhow!("input {e}"))?;
-    let mut writer = DatasetWriter::create(&args.out, &setup.catalog)?;
+    let known = if args.force {
+        Vec::new()
+    } else {
+        known_documents(&args.out)?
+    };
+    let mut writer = if known.is_empty() {
+        DatasetWriter::create(&args.out, &setup.catalog)?
+    } else {
+        DatasetWriter::update(&args.out, &setup.catalog)?
+    };
     if let Some(shard) = args.shard {
         inputs.files.retain(|path| shard.contains(path));
         writer = writer.with_file_prefix(&shard.file_prefix());
     }
     let options = RunOptions {
+        known: known
+            .iter()
+            .map(|d| (d.source_path.clone(), d.content_hash.clone()))
+            .collect(),
         jobs: args.jobs,
         progress: !args.quiet
             && std::io::stderr().is_terminal()
@@ -84,6 +102,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         },
     )
     .context("starting worker threads")?;
+    writer.remove_documents(stale_documents(&known, &summary.unchanged));
     let rows = writer.finish()?;
     let rows: Vec<(String, serde_json::Value)> =
         rows.into_iter().map(|(t, n)| (t, n.into())).collect();
@@ -94,6 +113,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             "partial": summary.partial,
             "failed": summary.failed,
             "skipped_files": inputs.skipped,
+            "unchanged": summary.unchanged.len(),
             "input_bytes": summary.bytes,
             "elapsed_seconds": summary.elapsed.as_secs_f64(),
             "documents_per_second": summary.docs_per_sec(),
@@ -103,11 +123,12 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         println!("{json}");
     } else if !args.quiet {
         eprintln!(
-            "jixiao: {} documents ({} ok, {} partial, {} failed), {} other files skipped, in {:.2}s ({:.0} docs/s, {:.1} MB/s)",
+            "jixiao: {} documents ({} ok, {} partial, {} failed), {} unchanged since the last run, {} other files skipped, in {:.2}s ({:.0} docs/s, {:.1} MB/s)",
             summary.documents,
             summary.ok,
             summary.partial,
             summary.failed,
+            summary.unchanged.len(),
             inputs.skipped,
             summary.elapsed.as_secs_f64(),
             summary.docs_per_sec(),
@@ -118,4 +139,20 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         eprintln!("jixiao: wrote {}", args.out.display());
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Documents of the existing dataset that this run replaced or that are gone: all but
+/// the unchanged ones (a document id shared with an unchanged file is kept).
+fn stale_documents(known: &[KnownDocument], unchanged: &[String]) -> Vec<String> {
+    let unchanged: HashSet<&str> = unchanged.iter().map(String::as_str).collect();
+    let kept: HashSet<&str> = known
+        .iter()
+        .filter(|d| unchanged.contains(d.source_path.as_str()))
+        .map(|d| d.doc_id.as_str())
+        .collect();
+    known
+        .iter()
+        .filter(|d| !kept.contains(d.doc_id.as_str()))
+        .map(|d| d.doc_id.clone())
+        .collect()
 }

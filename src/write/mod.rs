@@ -10,12 +10,15 @@
 //! when the run finishes, so readers never see a half-written table.
 
 mod columns;
+mod existing;
+
+pub use existing::{known_documents, KnownDocument};
 
 use crate::record::{Record, TableSink, Value};
 use crate::schema::{Catalog, TableDef};
 use columns::ColumnBuffer;
 use polars::prelude::{DataFrame, KeyValueMetadata, ParquetCompression, ParquetWriter};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -71,6 +74,8 @@ pub struct DatasetWriter {
     partition: String,
     rows_per_part: usize,
     error: Option<WriteError>,
+    /// Incremental run: the documents whose rows are removed; existing files are kept.
+    update: Option<HashSet<String>>,
 }
 
 struct TableState {
@@ -139,7 +144,28 @@ impl DatasetWriter {
             partition: NULL_PARTITION.to_string(),
             rows_per_part: DEFAULT_ROWS_PER_PART,
             error: None,
+            update: None,
         })
+    }
+
+    /// Prepares an incremental run over the dataset in `out_dir`: existing files stay,
+    /// new rows go to new part files, and the rows of the documents named with
+    /// [`DatasetWriter::remove_documents`] are taken out of the existing files.
+    pub fn update(out_dir: &Path, catalog: &Catalog) -> Result<DatasetWriter, WriteError> {
+        let mut writer = DatasetWriter::create(out_dir, catalog)?;
+        let stamp = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_millis());
+        writer.file_prefix = format!("u{stamp}-");
+        writer.update = Some(HashSet::new());
+        Ok(writer)
+    }
+
+    /// In an incremental run: documents whose existing rows are removed at the end.
+    pub fn remove_documents(&mut self, doc_ids: impl IntoIterator<Item = String>) {
+        if let Some(remove) = &mut self.update {
+            remove.extend(doc_ids);
+        }
     }
 
     /// Sets how many rows of one table and partition make a part file.
@@ -151,7 +177,7 @@ impl DatasetWriter {
     /// Names part files `part-<prefix>NNNNN.parquet`, so that the outputs of several
     /// shards can be copied into one directory without clashing.
     pub fn with_file_prefix(mut self, prefix: &str) -> Self {
-        self.file_prefix = prefix.to_string();
+        self.file_prefix = format!("{prefix}{}", self.file_prefix);
         self
     }
 
@@ -166,15 +192,18 @@ impl DatasetWriter {
             .collect()
     }
 
-    /// Writes what is buffered and moves every table into place, replacing what was
-    /// there. A table without rows gets one empty file, so that readers still find its
-    /// columns.
+    /// Writes what is buffered and moves every table into place: replacing what was
+    /// there, or in an incremental run, next to it. A table without rows gets one empty
+    /// file, so that readers still find its columns.
     pub fn finish(mut self) -> Result<Vec<(String, u64)>, WriteError> {
         if let Some(error) = self.error.take() {
             return Err(error);
         }
         for index in 0..self.tables.len() {
-            if self.tables[index].partitions.is_empty() {
+            let target = self.out_dir.join(&self.tables[index].def.name);
+            let needs_placeholder =
+                self.update.is_none() || existing::part_files(&target).is_empty();
+            if self.tables[index].partitions.is_empty() && needs_placeholder {
                 let buffer = self.tables[index].new_buffer();
                 self.tables[index]
                     .partitions
@@ -188,6 +217,15 @@ impl DatasetWriter {
                 }
             }
         }
+        match self.update.take() {
+            None => self.replace_tables()?,
+            Some(remove) => self.merge_tables(&remove)?,
+        }
+        fs::remove_dir_all(&self.staging).map_err(io_error("cannot remove", &self.staging))?;
+        Ok(self.row_counts())
+    }
+
+    fn replace_tables(&self) -> Result<(), WriteError> {
         for table in &self.tables {
             let staged = self.staging.join(&table.def.name);
             let target = self.out_dir.join(&table.def.name);
@@ -195,10 +233,74 @@ impl DatasetWriter {
             if target.exists() {
                 fs::rename(&target, &old).map_err(io_error("cannot replace", &target))?;
             }
-            fs::rename(&staged, &target).map_err(io_error("cannot move table into", &target))?;
+            if staged.exists() {
+                fs::rename(&staged, &target)
+                    .map_err(io_error("cannot move table into", &target))?;
+            }
         }
-        fs::remove_dir_all(&self.staging).map_err(io_error("cannot remove", &self.staging))?;
-        Ok(self.row_counts())
+        Ok(())
+    }
+
+    /// Incremental: first the rows of removed documents leave the existing files (each
+    /// rewritten file replaces its original atomically), then the new files move in. An
+    /// interruption in between leaves documents missing, never doubled, and the next run
+    /// extracts them again.
+    fn merge_tables(&self, remove: &HashSet<String>) -> Result<(), WriteError> {
+        for table in &self.tables {
+            let target = self.out_dir.join(&table.def.name);
+            for (path, pruned) in existing::prune(&target, remove)? {
+                match pruned {
+                    existing::Pruned::Empty => {
+                        fs::remove_file(&path).map_err(io_error("cannot remove", &path))?
+                    }
+                    existing::Pruned::Rows(mut frame) => {
+                        self.write_frame(&mut frame, &path, &table.def.name)?
+                    }
+                }
+            }
+        }
+        for table in &self.tables {
+            let staged = self.staging.join(&table.def.name);
+            let target = self.out_dir.join(&table.def.name);
+            for file in existing::part_files(&staged) {
+                let relative = file.strip_prefix(&staged).expect("below the staged table");
+                let destination = target.join(relative);
+                if let Some(parent) = destination.parent() {
+                    fs::create_dir_all(parent).map_err(io_error("cannot create", parent))?;
+                }
+                fs::rename(&file, &destination)
+                    .map_err(io_error("cannot move into", &destination))?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Writes a frame to `path` through a temporary file renamed into place.
+    fn write_frame(
+        &self,
+        frame: &mut DataFrame,
+        path: &Path,
+        table: &str,
+    ) -> Result<(), WriteError> {
+        let partial = path.with_extension("parquet.tmp");
+        let file = fs::File::create(&partial).map_err(io_error("cannot create", &partial))?;
+        let metadata = KeyValueMetadata::from_static(vec![
+            ("jixiao.schema_version".to_string(), self.version.clone()),
+            ("jixiao.table".to_string(), table.to_string()),
+            (
+                "jixiao.version".to_string(),
+                env!("CARGO_PKG_VERSION").to_string(),
+            ),
+        ]);
+        ParquetWriter::new(file)
+            .with_compression(ParquetCompression::Zstd(None))
+            .with_key_value_metadata(Some(metadata))
+            .finish(frame)
+            .map_err(|e| WriteError::Parquet {
+                table: table.to_string(),
+                message: e.to_string(),
+            })?;
+        fs::rename(&partial, path).map_err(io_error("cannot rename", &partial))
     }
 
     fn flush(&mut self, index: usize, key: &str) -> Result<(), WriteError> {
@@ -226,26 +328,11 @@ impl DatasetWriter {
             "part-{}{:05}.parquet",
             self.file_prefix, part.parts
         ));
-        let partial = path.with_extension("parquet.tmp");
-        let file = fs::File::create(&partial).map_err(io_error("cannot create", &partial))?;
-        let metadata = KeyValueMetadata::from_static(vec![
-            ("jixiao.schema_version".to_string(), self.version.clone()),
-            ("jixiao.table".to_string(), name.clone()),
-            (
-                "jixiao.version".to_string(),
-                env!("CARGO_PKG_VERSION").to_string(),
-            ),
-        ]);
-        ParquetWriter::new(file)
-            .with_compression(ParquetCompression::Zstd(None))
-            .with_key_value_metadata(Some(metadata))
-            .finish(&mut frame)
-            .map_err(parquet_error)?;
-        fs::rename(&partial, &path).map_err(io_error("cannot rename", &partial))?;
-        table.total_rows += part.rows as u64;
+        let rows = part.rows;
         part.rows = 0;
         part.parts += 1;
-        Ok(())
+        table.total_rows += rows as u64;
+        self.write_frame(&mut frame, &path, &name)
     }
 }
 
