@@ -2,9 +2,12 @@
 //! to the floor on the same files, and peak memory.
 //!
 //!     cargo bench --bench throughput -- [--docs N] [--jobs N] [--input FILE]...
+//!     cargo bench --bench throughput -- --synth 2000,20000
 //!
 //! The inputs (default: corpus/docx/seed.docx and the seed's text export) are copied
-//! N times into a temporary directory. The floor for DOCX is unzipping
+//! N times into a temporary directory; with `--synth`, that many documents are generated
+//! (`jixiao synth`, seed 7), once all as DOCX and once all as UTF-8 text exports, and
+//! each corpus is run at one thread and at all cores. Peak RSS is reset before each run. The floor for DOCX is unzipping
 //! `word/document.xml` and scanning it with quick-xml doing nothing per event; for text,
 //! reading and decoding the file. Both are timed on one thread over the same files.
 
@@ -12,6 +15,7 @@ use jixiao::batch::{self, RunOptions};
 use jixiao::extract::vocab::Vocab;
 use jixiao::read::decode::decode;
 use jixiao::schema::Catalog;
+use jixiao::synth::{generate_as, Format};
 use jixiao::write::DatasetWriter;
 use std::io::{BufReader, Read};
 use std::path::{Path, PathBuf};
@@ -36,6 +40,16 @@ fn main() {
         .filter(|w| w[0] == "--input")
         .map(|w| PathBuf::from(&w[1]))
         .collect();
+    if let Some(sizes) = flag("--synth") {
+        println!("| corpus | docs | jobs | floor ms/doc | jixiao ms/doc | ratio to floor | docs/s | MB/s | peak RSS MB |");
+        println!("| --- | --- | --- | --- | --- | --- | --- | --- | --- |");
+        for size in sizes.split(',').filter_map(|s| s.parse::<u64>().ok()) {
+            for format in [Format::Docx, Format::TextUtf8] {
+                bench_synth(size, format);
+            }
+        }
+        return;
+    }
     if inputs.is_empty() {
         inputs = vec![
             root.join("corpus/docx/seed.docx"),
@@ -141,6 +155,77 @@ fn bench_one(input: &Path, docs: usize, jobs: usize) {
         mb / full,
         peak_rss_mb(),
     );
+}
+
+fn bench_synth(docs: u64, format: Format) {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let name = if format == Format::Docx {
+        "docx"
+    } else {
+        "text"
+    };
+    let files: Vec<PathBuf> = (0..docs)
+        .map(|i| {
+            let file = generate_as(7, i, Some(format));
+            let path = dir.path().join(format!(
+                "{i:06}.{}",
+                if format == Format::Docx {
+                    "docx"
+                } else {
+                    "txt"
+                }
+            ));
+            std::fs::write(&path, file.bytes).expect("write document");
+            path
+        })
+        .collect();
+    let bytes: u64 = files
+        .iter()
+        .map(|f| std::fs::metadata(f).map_or(0, |m| m.len()))
+        .sum();
+    let start = Instant::now();
+    for file in &files {
+        std::hint::black_box(if format == Format::Docx {
+            floor_docx(file)
+        } else {
+            floor_text(file)
+        });
+    }
+    let floor = start.elapsed().as_secs_f64();
+    let vocab = Vocab::builtin();
+    let catalog = Catalog::builtin();
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    for jobs in [1, cores] {
+        reset_peak_rss();
+        let out = dir.path().join(format!("out{jobs}"));
+        let mut writer = DatasetWriter::create(&out, &catalog).expect("output");
+        let options = RunOptions {
+            jobs,
+            ..RunOptions::default()
+        };
+        let start = Instant::now();
+        let summary = batch::run(&files, &vocab, &mut writer, &options, |_| {}).expect("threads");
+        writer.finish().expect("write dataset");
+        let full = start.elapsed().as_secs_f64();
+        assert_eq!(summary.documents, docs);
+        assert_eq!(summary.ok, docs, "generated documents all extract cleanly");
+        println!(
+            "| synth {name} ({} KB/doc) | {docs} | {jobs} | {:.3} | {:.3} | {:.2} | {:.0} | {:.1} | {:.0} |",
+            bytes / docs / 1024,
+            floor * 1e3 / docs as f64,
+            full * 1e3 / docs as f64,
+            full / floor,
+            docs as f64 / full,
+            bytes as f64 / 1e6 / full,
+            peak_rss_mb(),
+        );
+        let _ = std::fs::remove_dir_all(&out);
+    }
+}
+
+/// Resets the peak-RSS counter (VmHWM) of this process, so each run reports its own.
+fn reset_peak_rss() {
+    let _ = std::fs::write("/proc/self/clear_refs", "5");
 }
 
 /// Unzip `word/document.xml` and scan it with quick-xml, doing nothing per event.

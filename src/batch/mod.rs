@@ -141,15 +141,10 @@ pub fn run(
         ProgressBar::hidden()
     };
     let mut summary = Summary::start();
-    for chunk in files.chunks(options.chunk_size.max(1)) {
-        let known = &options.known;
-        let process = |path: &std::path::PathBuf| process_file_if_changed(path, vocab, known);
-        let results: Vec<Option<Extraction>> = if options.jobs == 1 {
-            // One job: no hand-over between threads at all.
-            chunk.iter().map(process).collect()
-        } else {
-            pool.install(|| chunk.par_iter().map(process).collect())
-        };
+    let known = &options.known;
+    let process = |path: &std::path::PathBuf| process_file_if_changed(path, vocab, known);
+    let chunks = files.chunks(options.chunk_size.max(1));
+    let mut write = |chunk: &[std::path::PathBuf], results: Vec<Option<Extraction>>| {
         for (path, result) in chunk.iter().zip(&results) {
             let Some(extraction) = result else {
                 summary.unchanged.push(path.display().to_string());
@@ -162,6 +157,30 @@ pub fn run(
             extraction.write_to(sink);
             progress.inc(1);
         }
+    };
+    if options.jobs == 1 {
+        // One job: no hand-over between threads at all.
+        for chunk in chunks {
+            let results = chunk.iter().map(process).collect();
+            write(chunk, results);
+        }
+    } else {
+        // Workers extract the next chunk while this thread writes the last one.
+        std::thread::scope(|scope| {
+            let (sender, receiver) = std::sync::mpsc::sync_channel(1);
+            scope.spawn(move || {
+                for chunk in chunks {
+                    let results: Vec<Option<Extraction>> =
+                        pool.install(|| chunk.par_iter().map(process).collect());
+                    if sender.send((chunk, results)).is_err() {
+                        return;
+                    }
+                }
+            });
+            for (chunk, results) in receiver {
+                write(chunk, results);
+            }
+        });
     }
     progress.finish_and_clear();
     summary.finish();

@@ -28,8 +28,16 @@ pub struct SynthFile {
 
 /// Generates document `index` of the corpus with `seed`.
 pub fn generate(seed: u64, index: u64) -> SynthFile {
+    generate_as(seed, index, None)
+}
+
+/// Like [`generate`], with the storage format forced (for benchmarks by format).
+pub fn generate_as(seed: u64, index: u64, format: Option<Format>) -> SynthFile {
     let mut rng = ChaCha8Rng::seed_from_u64(seed ^ index.wrapping_mul(0x9E37_79B9_7F4A_7C15));
-    let document = model::draw(&mut rng, index);
+    let mut document = model::draw(&mut rng, index);
+    if let Some(format) = format {
+        document.format = format;
+    }
     let blocks = layout::blocks(&document);
     let bytes = match document.format {
         Format::TextUtf8 => render::text(&blocks).into_bytes(),

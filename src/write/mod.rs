@@ -24,6 +24,9 @@ use std::path::{Path, PathBuf};
 
 /// Rows a table buffers per partition before it is written out as one part file.
 pub const DEFAULT_ROWS_PER_PART: usize = 250_000;
+/// Rows all tables and partitions may buffer together; past it the largest buffer is
+/// written out, so memory stays flat however large the corpus.
+pub const MAX_BUFFERED_ROWS: usize = 100_000;
 /// The column tables are partitioned by.
 pub const PARTITION_COLUMN: &str = "year";
 /// The partition of documents whose year is unknown (Hive's name for null).
@@ -73,6 +76,7 @@ pub struct DatasetWriter {
     tables: Vec<TableState>,
     partition: String,
     rows_per_part: usize,
+    buffered_rows: usize,
     error: Option<WriteError>,
     /// Incremental run: the documents whose rows are removed; existing files are kept.
     update: Option<HashSet<String>>,
@@ -143,6 +147,7 @@ impl DatasetWriter {
             tables,
             partition: NULL_PARTITION.to_string(),
             rows_per_part: DEFAULT_ROWS_PER_PART,
+            buffered_rows: 0,
             error: None,
             update: None,
         })
@@ -332,7 +337,29 @@ impl DatasetWriter {
         part.rows = 0;
         part.parts += 1;
         table.total_rows += rows as u64;
+        self.buffered_rows -= rows;
         self.write_frame(&mut frame, &path, &name)
+    }
+
+    /// Writes out the largest buffers until the buffered rows are under the cap.
+    fn flush_largest(&mut self) -> Result<(), WriteError> {
+        while self.buffered_rows > MAX_BUFFERED_ROWS / 2 {
+            let largest = self
+                .tables
+                .iter()
+                .enumerate()
+                .flat_map(|(i, t)| {
+                    t.partitions
+                        .iter()
+                        .map(move |(k, p)| (p.rows, i, k.clone()))
+                })
+                .max();
+            match largest {
+                Some((rows, index, key)) if rows > 0 => self.flush(index, &key)?,
+                _ => break,
+            }
+        }
+        Ok(())
     }
 }
 
@@ -373,11 +400,17 @@ impl TableSink for DatasetWriter {
             });
             part.rows += 1;
         }
-        if part.rows >= self.rows_per_part {
+        self.buffered_rows += rows.len();
+        let result = if part.rows >= self.rows_per_part {
             let key = self.partition.clone();
-            if let Err(e) = self.flush(index, &key) {
-                self.error = Some(e);
-            }
+            self.flush(index, &key)
+        } else if self.buffered_rows > MAX_BUFFERED_ROWS {
+            self.flush_largest()
+        } else {
+            Ok(())
+        };
+        if let Err(e) = result {
+            self.error = Some(e);
         }
     }
 }
