@@ -469,3 +469,57 @@ fn an_incremental_run_equals_a_full_run() {
         sorted_rows(&full, "indicators")
     );
 }
+
+#[test]
+fn a_killed_run_leaves_nothing_a_reader_would_load() {
+    let dir = tempfile::tempdir().unwrap();
+    let corpus = dir.path().join("docs");
+    std::fs::create_dir_all(&corpus).unwrap();
+    for index in 0..400 {
+        let file = jixiao::synth::generate(3, index);
+        std::fs::write(corpus.join(file.path.replace('/', "_")), file.bytes).unwrap();
+    }
+    let out = dir.path().join("out");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_jixiao"))
+        .args([
+            "extract",
+            corpus.to_str().unwrap(),
+            "-o",
+            out.to_str().unwrap(),
+            "-q",
+            "-j",
+            "1",
+        ])
+        .spawn()
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(150));
+    let _ = child.kill();
+    let status = child.wait().unwrap();
+    if !status.success() {
+        // Killed mid-run: no table directory has appeared, only the hidden staging area.
+        let visible: Vec<String> = std::fs::read_dir(&out)
+            .map(|entries| {
+                entries
+                    .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+                    .filter(|n| !n.starts_with('.'))
+                    .collect()
+            })
+            .unwrap_or_default();
+        assert!(visible.is_empty(), "a killed run published {visible:?}");
+    }
+    let output = jixiao(&[
+        "extract",
+        corpus.to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+        "-q",
+    ]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert_eq!(read_table(&out, "documents").height(), 400);
+    let hidden: Vec<_> = std::fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .filter(|n| n.to_string_lossy().starts_with('.'))
+        .collect();
+    assert!(hidden.is_empty(), "stale staging left behind: {hidden:?}");
+}

@@ -123,10 +123,20 @@ impl DatasetWriter {
     /// Prepares `out_dir` (created if needed) for a new dataset.
     pub fn create(out_dir: &Path, catalog: &Catalog) -> Result<DatasetWriter, WriteError> {
         fs::create_dir_all(out_dir).map_err(io_error("cannot create output directory", out_dir))?;
-        let staging = out_dir.join(format!(".jixiao-staging-{}", std::process::id()));
-        if staging.exists() {
-            fs::remove_dir_all(&staging).map_err(io_error("cannot clear", &staging))?;
+        // Staging directories left by runs that were killed hold nothing a reader loads;
+        // clear them away.
+        let entries = fs::read_dir(out_dir).map_err(io_error("cannot read", out_dir))?;
+        for entry in entries.flatten() {
+            if entry
+                .file_name()
+                .to_string_lossy()
+                .starts_with(".jixiao-staging-")
+            {
+                let path = entry.path();
+                fs::remove_dir_all(&path).map_err(io_error("cannot clear", &path))?;
+            }
         }
+        let staging = out_dir.join(format!(".jixiao-staging-{}", std::process::id()));
         fs::create_dir_all(&staging)
             .map_err(io_error("cannot write into output directory", out_dir))?;
         let tables = catalog
