@@ -265,7 +265,11 @@ fn rerunning_replaces_the_dataset() {
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .filter(|n| n.starts_with('.'))
         .collect();
-    assert!(leftovers.is_empty(), "{leftovers:?}");
+    assert_eq!(
+        leftovers,
+        [".jixiao-run"],
+        "only the run stamp is hidden there"
+    );
 }
 
 #[test]
@@ -356,6 +360,9 @@ fn shards_copied_together_equal_one_full_run() {
             let target = combined.join(entry.path().strip_prefix(&out).unwrap());
             if entry.file_type().is_dir() {
                 std::fs::create_dir_all(&target).unwrap();
+            } else if entry.file_name().to_string_lossy().starts_with('.') {
+                // The run stamp: the same in every shard.
+                std::fs::copy(entry.path(), &target).unwrap();
             } else {
                 assert!(
                     !target.exists(),
@@ -521,5 +528,42 @@ fn a_killed_run_leaves_nothing_a_reader_would_load() {
         .map(|e| e.unwrap().file_name())
         .filter(|n| n.to_string_lossy().starts_with('.'))
         .collect();
-    assert!(hidden.is_empty(), "stale staging left behind: {hidden:?}");
+    assert_eq!(hidden, [".jixiao-run"], "no stale staging left behind");
+}
+
+#[test]
+fn another_vocabulary_makes_an_incremental_run_extract_everything() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let seed = seed();
+    let first = jixiao(&[
+        "extract",
+        seed.to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+    ]);
+    assert!(first.status.success());
+    let same = jixiao(&[
+        "extract",
+        seed.to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+    ]);
+    assert!(stderr(&same).contains("1 unchanged"), "{}", stderr(&same));
+    let vocab = dir.path().join("vocab.toml");
+    let text = jixiao::extract::vocab::BUILTIN.replace("\"预算数\",", "\"预算数\", \"预算总额\",");
+    std::fs::write(&vocab, text).unwrap();
+    let other = jixiao(&[
+        "extract",
+        seed.to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+        "--vocab",
+        vocab.to_str().unwrap(),
+    ]);
+    let err = stderr(&other);
+    assert!(
+        err.contains("extracting everything again") && err.contains("0 unchanged"),
+        "{err}"
+    );
 }

@@ -40,6 +40,10 @@ pub struct Args {
     pub shard: Option<Shard>,
 }
 
+/// File in the output directory naming what extracted the dataset; an incremental run
+/// only reuses rows written by the same version, schema and vocabulary.
+const RUN_STAMP: &str = ".jixiao-run";
+
 /// Documents above which a progress bar is shown on a terminal.
 const PROGRESS_THRESHOLD: usize = 20;
 
@@ -47,7 +51,22 @@ const PROGRESS_THRESHOLD: usize = 20;
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let setup = Setup::load(args.vocab.as_deref())?;
     let mut inputs = collect_inputs(&args.inputs).map_err(|e| anyhow::anyhow!("input {e}"))?;
-    let known = if args.force {
+    let fingerprint = format!(
+        "jixiao {} schema {} vocabulary {}",
+        env!("CARGO_PKG_VERSION"),
+        setup.catalog.version,
+        setup.vocab.source_hash
+    );
+    let stamp_path = args.out.join(RUN_STAMP);
+    let previous = std::fs::read_to_string(&stamp_path).unwrap_or_default();
+    let same_extractor = previous.trim() == fingerprint;
+    if !args.force && !previous.is_empty() && !same_extractor && !args.quiet {
+        eprintln!(
+            "jixiao: {} was written by another version or vocabulary; extracting everything again",
+            args.out.display()
+        );
+    }
+    let known = if args.force || !same_extractor {
         Vec::new()
     } else {
         known_documents(&args.out)?
@@ -104,6 +123,8 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     .context("starting worker threads")?;
     writer.remove_documents(stale_documents(&known, &summary.unchanged));
     let rows = writer.finish()?;
+    std::fs::write(&stamp_path, format!("{fingerprint}\n"))
+        .with_context(|| format!("writing {}", stamp_path.display()))?;
     let rows: Vec<(String, serde_json::Value)> =
         rows.into_iter().map(|(t, n)| (t, n.into())).collect();
     if args.json {

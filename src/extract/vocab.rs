@@ -241,6 +241,8 @@ pub struct ValueVocab {
 pub struct Vocab {
     /// Family name.
     pub name: String,
+    /// BLAKE3 hash of the vocabulary file, so that a dataset knows what extracted it.
+    pub source_hash: String,
     /// Cover page.
     pub cover: CoverVocab,
     /// TOC marker line.
@@ -435,6 +437,7 @@ impl Vocab {
         let labels = raw.projects.labels;
         let columns = raw.indicators.columns;
         Ok(Vocab {
+            source_hash: blake3::hash(text.as_bytes()).to_hex().to_string(),
             name: raw.name,
             cover: CoverVocab {
                 title: regex("cover.title", &raw.cover.title, &["year"])?,
