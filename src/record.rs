@@ -5,6 +5,7 @@
 //! Rust types. Each struct's fields are checked against its table in `schemas/` before
 //! any document is read.
 
+use crate::schema::{Catalog, ColumnType};
 use std::fmt;
 
 /// An amount of money in yuan, kept exact as a whole number of fen (hundredths).
@@ -165,6 +166,87 @@ mod tests {
         assert_eq!(Money { fen: 20_000_000 }.to_string(), "200000.00");
         assert_eq!(Money { fen: -5 }.to_string(), "-0.05");
     }
+}
+
+/// Checks the record types that `write_all` hands to its sink against `catalog`: same
+/// columns in the same order, compatible types, nullability that agrees, and every table
+/// of the catalog written. Returns every mismatch.
+pub fn check_tables(
+    catalog: &Catalog,
+    write_all: impl FnOnce(&mut Checker<'_>),
+) -> Result<(), Vec<String>> {
+    let mut checker = Checker {
+        catalog,
+        seen: Vec::new(),
+        errors: Vec::new(),
+    };
+    write_all(&mut checker);
+    for table in &catalog.tables {
+        if !checker.seen.contains(&table.name.as_str()) {
+            checker
+                .errors
+                .push(format!("schema table `{}` is never written", table.name));
+        }
+    }
+    if checker.errors.is_empty() {
+        Ok(())
+    } else {
+        Err(checker.errors)
+    }
+}
+
+/// Collects mismatches between record types and table definitions.
+pub struct Checker<'c> {
+    catalog: &'c Catalog,
+    seen: Vec<&'static str>,
+    errors: Vec<String>,
+}
+
+impl TableSink for Checker<'_> {
+    fn rows<R: Record>(&mut self, _: &[R]) {
+        self.seen.push(R::TABLE);
+        let Some(table) = self.catalog.table(R::TABLE) else {
+            self.errors
+                .push(format!("records for `{}` have no schema", R::TABLE));
+            return;
+        };
+        let schema_names: Vec<&str> = table.columns.iter().map(|c| c.name.as_str()).collect();
+        let record_names: Vec<&str> = R::FIELDS.iter().map(|f| f.0).collect();
+        if schema_names != record_names {
+            self.errors.push(format!(
+                "`{}`: schema columns {schema_names:?} but record fields {record_names:?}",
+                R::TABLE
+            ));
+            return;
+        }
+        for (column, (name, kind, nullable)) in table.columns.iter().zip(R::FIELDS) {
+            if !kind_fits(*kind, column.kind) {
+                self.errors.push(format!(
+                    "`{}.{name}`: schema type {} cannot hold a {kind:?} field",
+                    R::TABLE,
+                    column.kind.name()
+                ));
+            }
+            if column.nullable != *nullable {
+                self.errors.push(format!(
+                    "`{}.{name}`: schema nullable={} but record field nullable={nullable}",
+                    R::TABLE,
+                    column.nullable
+                ));
+            }
+        }
+    }
+}
+
+fn kind_fits(kind: ValueKind, column: ColumnType) -> bool {
+    matches!(
+        (kind, column),
+        (ValueKind::Str, ColumnType::String)
+            | (ValueKind::Int, ColumnType::Int32 | ColumnType::Int64)
+            | (ValueKind::Float, ColumnType::Float64)
+            | (ValueKind::Bool, ColumnType::Bool)
+            | (ValueKind::Money, ColumnType::Decimal { scale: 2, .. })
+    )
 }
 
 /// Renders tables as TSV text (header line, one line per record; nulls empty), for

@@ -1,9 +1,9 @@
 //! The records this document family yields, one struct per output table. Field names and
 //! types must match `schemas/<table>.toml` exactly; [`check_against`] proves it.
 
-use crate::record::{Money, Record, TableSink, ValueKind};
+use crate::record::{check_tables, Money, TableSink};
 use crate::records;
-use crate::schema::{Catalog, ColumnType};
+use crate::schema::Catalog;
 
 records! {
     /// One input file.
@@ -221,75 +221,7 @@ impl Extraction {
 /// Checks every record type against its table definition: same columns in the same
 /// order, compatible types, and nullability that agrees. Returns every mismatch.
 pub fn check_against(catalog: &Catalog) -> Result<(), Vec<String>> {
-    struct Checker<'c> {
-        catalog: &'c Catalog,
-        seen: Vec<&'static str>,
-        errors: Vec<String>,
-    }
-    impl TableSink for Checker<'_> {
-        fn rows<R: Record>(&mut self, _: &[R]) {
-            self.seen.push(R::TABLE);
-            let Some(table) = self.catalog.table(R::TABLE) else {
-                self.errors
-                    .push(format!("records for `{}` have no schema", R::TABLE));
-                return;
-            };
-            let schema_names: Vec<&str> = table.columns.iter().map(|c| c.name.as_str()).collect();
-            let record_names: Vec<&str> = R::FIELDS.iter().map(|f| f.0).collect();
-            if schema_names != record_names {
-                self.errors.push(format!(
-                    "`{}`: schema columns {schema_names:?} but record fields {record_names:?}",
-                    R::TABLE
-                ));
-                return;
-            }
-            for (column, (name, kind, nullable)) in table.columns.iter().zip(R::FIELDS) {
-                if !kind_fits(*kind, column.kind) {
-                    self.errors.push(format!(
-                        "`{}.{name}`: schema type {} cannot hold a {kind:?} field",
-                        R::TABLE,
-                        column.kind.name()
-                    ));
-                }
-                if column.nullable != *nullable {
-                    self.errors.push(format!(
-                        "`{}.{name}`: schema nullable={} but record field nullable={nullable}",
-                        R::TABLE,
-                        column.nullable
-                    ));
-                }
-            }
-        }
-    }
-    let mut checker = Checker {
-        catalog,
-        seen: Vec::new(),
-        errors: Vec::new(),
-    };
-    Extraction::default().write_to(&mut checker);
-    for table in &catalog.tables {
-        if !checker.seen.contains(&table.name.as_str()) {
-            checker
-                .errors
-                .push(format!("schema table `{}` is never written", table.name));
-        }
-    }
-    if checker.errors.is_empty() {
-        Ok(())
-    } else {
-        Err(checker.errors)
-    }
-}
-
-fn kind_fits(kind: ValueKind, column: ColumnType) -> bool {
-    matches!(
-        (kind, column),
-        (ValueKind::Str, ColumnType::String)
-            | (ValueKind::Int, ColumnType::Int32 | ColumnType::Int64)
-            | (ValueKind::Float, ColumnType::Float64)
-            | (ValueKind::Bool, ColumnType::Bool)
-            | (ValueKind::Money, ColumnType::Decimal { scale: 2, .. })
-    )
+    check_tables(catalog, |sink| Extraction::default().write_to(sink))
 }
 
 #[cfg(test)]

@@ -50,6 +50,20 @@ const SCHEMA_FILES: &[(&str, &str)] = &[
 ];
 const DATASET_FILE: &str = include_str!("../../schemas/dataset.toml");
 
+/// The tables of `jixiao dups`, written under `DIR/dups/`.
+const DUPS_FILES: &[(&str, &str)] = &[
+    (
+        "row_groups.toml",
+        include_str!("../../schemas/dups/row_groups.toml"),
+    ),
+    (
+        "table_clusters.toml",
+        include_str!("../../schemas/dups/table_clusters.toml"),
+    ),
+    ("flags.toml", include_str!("../../schemas/dups/flags.toml")),
+];
+const DUPS_DATASET_FILE: &str = include_str!("../../schemas/dups/dataset.toml");
+
 /// A column type.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ColumnType {
@@ -196,6 +210,12 @@ impl Catalog {
     /// The catalog compiled into the binary.
     pub fn builtin() -> Catalog {
         Catalog::from_sources(DATASET_FILE, SCHEMA_FILES).expect("built-in schemas are valid")
+    }
+
+    /// The catalog of `jixiao dups`' tables.
+    pub fn dups() -> Catalog {
+        Catalog::from_sources(DUPS_DATASET_FILE, DUPS_FILES)
+            .expect("built-in dups schemas are valid")
     }
 
     /// Builds a catalog from the dataset file and the table files, checking them.
