@@ -15,6 +15,7 @@
 pub mod batch;
 pub mod cmd;
 pub mod diag;
+pub mod dups;
 pub mod extract;
 pub mod numerals;
 pub mod read;

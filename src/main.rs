@@ -21,6 +21,8 @@ struct Cli {
 enum Command {
     /// Read documents and write their records as a Parquet dataset.
     Extract(cmd::extract::Args),
+    /// Find duplicated indicator boilerplate in a dataset written by `extract`.
+    Dups(cmd::dups::Args),
     /// Show how one document is read and what is extracted from it.
     Inspect(cmd::inspect::Args),
     /// Print the output tables: columns, types, meaning (or the data dictionary).
@@ -33,6 +35,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Extract(args) => cmd::extract::run(args),
+        Command::Dups(args) => cmd::dups::run(args),
         Command::Inspect(args) => cmd::inspect::run(args),
         Command::Schema(args) => cmd::schema::run(args),
         Command::Synth(args) => cmd::synth::run(args),

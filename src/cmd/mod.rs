@@ -1,6 +1,7 @@
 //! One module per subcommand: its arguments and its `run`. Shared set-up (loading the
 //! vocabulary and the schemas, checking them against each other) lives here.
 
+pub mod dups;
 pub mod extract;
 pub mod inspect;
 pub mod schema;

@@ -80,6 +80,8 @@ pub struct DatasetWriter {
     error: Option<WriteError>,
     /// Incremental run: the documents whose rows are removed; existing files are kept.
     update: Option<HashSet<String>>,
+    /// Whether tables are split into `year=` directories.
+    partitioned: bool,
 }
 
 struct TableState {
@@ -160,7 +162,15 @@ impl DatasetWriter {
             buffered_rows: 0,
             error: None,
             update: None,
+            partitioned: true,
         })
+    }
+
+    /// Writes every table as plain `DIR/<table>/part-NNNNN.parquet` files, without year
+    /// partitions (for tables that are not about one document, like `dups`' findings).
+    pub fn unpartitioned(mut self) -> Self {
+        self.partitioned = false;
+        self
     }
 
     /// Prepares an incremental run over the dataset in `out_dir`: existing files stay,
@@ -321,10 +331,13 @@ impl DatasetWriter {
     fn flush(&mut self, index: usize, key: &str) -> Result<(), WriteError> {
         let table = &mut self.tables[index];
         let name = table.def.name.clone();
-        let dir = self
-            .staging
-            .join(&name)
-            .join(format!("{PARTITION_COLUMN}={key}"));
+        let dir = if self.partitioned {
+            self.staging
+                .join(&name)
+                .join(format!("{PARTITION_COLUMN}={key}"))
+        } else {
+            self.staging.join(&name)
+        };
         fs::create_dir_all(&dir).map_err(io_error("cannot create", &dir))?;
         let parquet_error = |e: polars::error::PolarsError| WriteError::Parquet {
             table: name.clone(),

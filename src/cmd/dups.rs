@@ -1,0 +1,101 @@
+//! `jixiao dups DIR`: duplicated indicator boilerplate in a dataset written by `extract`.
+
+use crate::dups::{analyse, Options};
+use crate::record::check_tables;
+use crate::schema::Catalog;
+use crate::write::DatasetWriter;
+use anyhow::bail;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// Arguments of `dups`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The dataset directory `jixiao extract` wrote; findings go to DIR/dups/.
+    pub dir: PathBuf,
+    /// Jaccard similarity at or above which two indicator tables count as the same.
+    #[arg(long, default_value_t = 0.8)]
+    pub threshold: f64,
+    /// Print nothing but errors.
+    #[arg(short, long)]
+    pub quiet: bool,
+}
+
+/// Runs `dups`.
+pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+    if !(0.0..=1.0).contains(&args.threshold) {
+        bail!(
+            "--threshold must be between 0 and 1, not {}",
+            args.threshold
+        );
+    }
+    let catalog = Catalog::dups();
+    if let Err(errors) = check_tables(&catalog, |sink| {
+        crate::dups::records::Findings::default().write_to(sink)
+    }) {
+        bail!("records and schemas disagree:\n{}", errors.join("\n"));
+    }
+    let findings = analyse(
+        &args.dir,
+        &Options {
+            threshold: args.threshold,
+        },
+    )?;
+    let mut writer = DatasetWriter::create(&args.dir.join("dups"), &catalog)?.unpartitioned();
+    findings.write_to(&mut writer);
+    writer.finish()?;
+    if !args.quiet {
+        println!("Indicator rows pasted into the most projects:");
+        for group in findings.row_groups.iter().take(10) {
+            println!(
+                "  {:>5} projects {:>4} documents {:>3} departments {:>3} districts {:>2} years  {} | {} | {}",
+                group.n_projects,
+                group.n_documents,
+                group.n_departments,
+                group.n_regions,
+                group.n_years,
+                group.level3.as_deref().unwrap_or(""),
+                group.description.as_deref().unwrap_or(""),
+                group.value_raw.as_deref().unwrap_or(""),
+            );
+        }
+        let clusters = findings
+            .table_clusters
+            .iter()
+            .map(|m| m.cluster_id)
+            .max()
+            .unwrap_or(0);
+        let reuse = findings
+            .table_clusters
+            .iter()
+            .filter(|m| m.template_reuse)
+            .map(|m| m.cluster_id)
+            .collect::<std::collections::HashSet<_>>()
+            .len();
+        println!("Reused indicator tables: {clusters} clusters ({reuse} across differently named projects: template reuse)");
+        for member in findings.table_clusters.iter().take(12) {
+            println!(
+                "  cluster {:>3}  {:.2}  {} {}",
+                member.cluster_id,
+                member.similarity,
+                member.project_code.as_deref().unwrap_or("-"),
+                member.project_name.as_deref().unwrap_or("")
+            );
+        }
+        let mut by_code: std::collections::BTreeMap<&str, usize> = Default::default();
+        for flag in &findings.flags {
+            *by_code.entry(flag.code.as_str()).or_default() += 1;
+        }
+        println!("Implausible targets: {by_code:?}");
+        for flag in findings
+            .flags
+            .iter()
+            .filter(|f| f.code != "placeholder")
+            .take(10)
+        {
+            println!("  {}", flag.message);
+        }
+        eprintln!("jixiao: wrote {}", args.dir.join("dups").display());
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,60 @@
+//! The findings of `jixiao dups`, one struct per table of `schemas/dups/`.
+
+use crate::record::TableSink;
+use crate::records;
+
+records! {
+    /// Indicator rows pasted into several projects.
+    RowGroup => "row_groups" {
+        fingerprint: String,
+        level3: Option<String>,
+        description: Option<String>,
+        value_raw: Option<String>,
+        n_projects: i64,
+        n_documents: i64,
+        n_departments: i64,
+        n_regions: i64,
+        n_years: i64,
+    }
+
+    /// A project in a cluster of reused indicator tables.
+    TableClusterMember => "table_clusters" {
+        cluster_id: i64,
+        doc_id: String,
+        project_seq: i32,
+        project_code: Option<String>,
+        project_name: Option<String>,
+        similarity: f64,
+        template_reuse: bool,
+    }
+
+    /// An implausible target.
+    Flag => "flags" {
+        doc_id: String,
+        project_seq: i32,
+        project_code: Option<String>,
+        seq: i32,
+        code: String,
+        message: String,
+    }
+}
+
+/// Everything `dups` found.
+#[derive(Debug, Default)]
+pub struct Findings {
+    /// `row_groups`, most widely pasted first.
+    pub row_groups: Vec<RowGroup>,
+    /// `table_clusters`, largest cluster first.
+    pub table_clusters: Vec<TableClusterMember>,
+    /// `flags`.
+    pub flags: Vec<Flag>,
+}
+
+impl Findings {
+    /// Hands every table to `sink`.
+    pub fn write_to(&self, sink: &mut impl TableSink) {
+        sink.rows(&self.row_groups);
+        sink.rows(&self.table_clusters);
+        sink.rows(&self.flags);
+    }
+}

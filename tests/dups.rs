@@ -1,0 +1,134 @@
+//! `jixiao dups` on the seed: the boilerplate the brief describes must be found.
+
+use polars::prelude::{ParquetReader, SerReader};
+use std::path::Path;
+use std::process::Command;
+
+fn jixiao(args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_jixiao"))
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+fn table(dir: &Path, name: &str) -> polars::prelude::DataFrame {
+    let path = dir.join("dups").join(name).join("part-00000.parquet");
+    ParquetReader::new(std::fs::File::open(&path).unwrap())
+        .finish()
+        .unwrap()
+}
+
+fn strings(frame: &polars::prelude::DataFrame, column: &str) -> Vec<String> {
+    frame
+        .column(column)
+        .unwrap()
+        .str()
+        .unwrap()
+        .iter()
+        .map(|v| v.unwrap_or("").to_string())
+        .collect()
+}
+
+#[test]
+fn the_seed_has_one_table_pasted_into_four_projects() {
+    let dir = tempfile::tempdir().unwrap();
+    let seed = Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus/seed/000_154ac4639b0e3315.txt");
+    let out = dir.path().join("out");
+    assert!(jixiao(&[
+        "extract",
+        seed.to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+        "-q"
+    ])
+    .status
+    .success());
+    let run = jixiao(&["dups", out.to_str().unwrap()]);
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let report = String::from_utf8_lossy(&run.stdout);
+    assert!(
+        report.contains("1 clusters (1 across differently named projects"),
+        "{report}"
+    );
+
+    let clusters = table(&out, "table_clusters");
+    let seqs: Vec<i32> = clusters
+        .column("project_seq")
+        .unwrap()
+        .i32()
+        .unwrap()
+        .iter()
+        .flatten()
+        .collect();
+    assert_eq!(seqs, [1, 2, 4, 5], "projects 1, 2, 4 and the cut-off 5");
+    assert!(clusters
+        .column("template_reuse")
+        .unwrap()
+        .bool()
+        .unwrap()
+        .iter()
+        .all(|v| v == Some(true)));
+    assert!(strings(&clusters, "project_name").contains(&"车辆保险费".to_string()));
+
+    let groups = table(&out, "row_groups");
+    let widest: Vec<i64> = groups
+        .column("n_projects")
+        .unwrap()
+        .i64()
+        .unwrap()
+        .iter()
+        .flatten()
+        .take(5)
+        .collect();
+    assert_eq!(
+        widest, [4; 5],
+        "five rows stand in all four projects (the cut-off table has the first five)"
+    );
+    assert!(strings(&groups, "value_raw").contains(&"59人".to_string()));
+
+    let flags = table(&out, "flags");
+    let codes = strings(&flags, "code");
+    let messages = strings(&flags, "message");
+    let rate = codes
+        .iter()
+        .position(|c| c == "rate_with_count")
+        .expect("the 2人 accuracy rate is flagged");
+    assert!(messages[rate].contains("工资及保险发放准确率") && messages[rate].contains("2人"));
+    let project: Vec<i32> = flags
+        .column("project_seq")
+        .unwrap()
+        .i32()
+        .unwrap()
+        .iter()
+        .flatten()
+        .collect();
+    let seq: Vec<i32> = flags
+        .column("seq")
+        .unwrap()
+        .i32()
+        .unwrap()
+        .iter()
+        .flatten()
+        .collect();
+    assert_eq!(
+        (project[rate], seq[rate]),
+        (3, 2),
+        "flags join to indicators by (project_seq, seq)"
+    );
+    assert!(
+        codes.iter().filter(|c| *c == "placeholder").count() >= 18,
+        "是/否 left as a target"
+    );
+}
+
+#[test]
+fn a_directory_that_is_not_a_dataset_is_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = jixiao(&["dups", dir.path().to_str().unwrap()]);
+    assert!(!run.status.success());
+    assert!(String::from_utf8_lossy(&run.stderr).contains("has no `documents` table"));
+}
