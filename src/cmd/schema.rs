@@ -18,11 +18,10 @@ pub struct Args {
 
 /// Runs `schema`.
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
-    let catalog = Catalog::builtin();
     let text = if args.markdown {
-        catalog.markdown()
+        Catalog::dictionary()
     } else {
-        catalog.listing()
+        Catalog::full_listing()
     };
     match args.output {
         Some(path) => {
