@@ -134,7 +134,7 @@ def main(dataset):
     want_total = sum(expected_column("projects", "budget_total"), Decimal("0"))
     check(total == want_total, f"DuckDB sums budget_total exactly as a decimal: {total} != {want_total}")
 
-    print(f"python clients: {passed} passed, {failed} failed")
+    print(f"clients: {passed} passed, {failed} failed")
     return 1 if failed else 0
 
 
