@@ -9,14 +9,7 @@ use jixiao::synth::generate;
 use pretty_assertions::assert_eq;
 
 fn tables(mut extraction: Extraction) -> Vec<(&'static str, String)> {
-    extraction.set_doc_id("");
-    for doc in &mut extraction.documents {
-        doc.source_path.clear();
-        doc.source_format.clear();
-        doc.encoding = None;
-        doc.size_bytes = 0;
-        doc.content_hash.clear();
-    }
+    extraction.forget_file();
     let mut out = TsvTables::default();
     extraction.write_to(&mut out);
     out.tables

@@ -1,6 +1,7 @@
 //! Reading the dataset that `extract` wrote: the columns the analysis needs, part file by
 //! part file, with the `year` partition taken from each file's directory.
 
+use crate::write::part_files;
 use anyhow::{Context, Result};
 use polars::prelude::{DataFrame, ParquetReader, SerReader};
 use std::path::{Path, PathBuf};
@@ -37,17 +38,6 @@ pub struct IndicatorRow {
     pub value_op: Option<String>,
     pub value_num: Option<f64>,
     pub value_unit: Option<String>,
-}
-
-fn part_files(dir: &Path) -> Vec<PathBuf> {
-    let mut files: Vec<PathBuf> = walkdir::WalkDir::new(dir)
-        .into_iter()
-        .filter_map(Result::ok)
-        .filter(|e| e.file_type().is_file() && e.path().extension().is_some_and(|x| x == "parquet"))
-        .map(|e| e.into_path())
-        .collect();
-    files.sort();
-    files
 }
 
 fn year_of(path: &Path) -> Option<i32> {

@@ -178,6 +178,19 @@ pub struct Extraction {
 }
 
 impl Extraction {
+    /// Clears what describes the file rather than the document (path, format, encoding,
+    /// size, hash, id): what is left is the same for a document in any format.
+    pub fn forget_file(&mut self) {
+        self.set_doc_id("");
+        for doc in &mut self.documents {
+            doc.source_path.clear();
+            doc.source_format.clear();
+            doc.encoding = None;
+            doc.size_bytes = 0;
+            doc.content_hash.clear();
+        }
+    }
+
     /// Sets `doc_id` on every record.
     pub fn set_doc_id(&mut self, doc_id: &str) {
         macro_rules! set {

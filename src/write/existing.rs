@@ -26,7 +26,7 @@ fn parquet_error(path: &Path) -> impl FnOnce(polars::error::PolarsError) -> Writ
 }
 
 /// Every Parquet part file below `dir`, in path order.
-pub(super) fn part_files(dir: &Path) -> Vec<PathBuf> {
+pub fn part_files(dir: &Path) -> Vec<PathBuf> {
     let mut files: Vec<PathBuf> = walkdir::WalkDir::new(dir)
         .into_iter()
         .filter_map(Result::ok)

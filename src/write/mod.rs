@@ -12,7 +12,7 @@
 mod columns;
 mod existing;
 
-pub use existing::{known_documents, KnownDocument};
+pub use existing::{known_documents, part_files, KnownDocument};
 
 use crate::record::{Record, TableSink, Value};
 use crate::schema::{Catalog, TableDef};
