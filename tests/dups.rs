@@ -90,6 +90,25 @@ fn the_seed_has_one_table_pasted_into_four_projects() {
     );
     assert!(strings(&groups, "value_raw").contains(&"59人".to_string()));
 
+    let texts = table(&out, "text_clusters");
+    let fields = strings(&texts, "field");
+    let bodies = strings(&texts, "text");
+    let pasted: Vec<&str> = fields
+        .iter()
+        .zip(&bodies)
+        .filter(|(f, _)| *f == "paragraph")
+        .map(|(_, t)| t.as_str())
+        .collect();
+    assert_eq!(
+        pasted,
+        [
+            "绩效目标是维护党纪国法尊严，坚决惩处腐败分子，有效遏制腐败现象。",
+            "职责目标是维护党纪国法尊严，坚决惩处腐败分子，有效遏制腐败现象。"
+        ],
+        "duty 3's goal paragraphs differ by one word"
+    );
+    assert!(fields.iter().any(|f| f == "description"));
+
     let flags = table(&out, "flags");
     let codes = strings(&flags, "code");
     let messages = strings(&flags, "message");

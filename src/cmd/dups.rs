@@ -16,6 +16,10 @@ pub struct Args {
     /// Jaccard similarity at or above which two indicator tables count as the same.
     #[arg(long, default_value_t = 0.8)]
     pub threshold: f64,
+    /// Jaccard similarity of character 3-grams at or above which two texts count as the
+    /// same text with a few characters changed.
+    #[arg(long, default_value_t = 0.7)]
+    pub text_threshold: f64,
     /// Print nothing but errors.
     #[arg(short, long)]
     pub quiet: bool,
@@ -35,12 +39,11 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     }) {
         bail!("records and schemas disagree:\n{}", errors.join("\n"));
     }
-    let findings = analyse(
-        &args.dir,
-        &Options {
-            threshold: args.threshold,
-        },
-    )?;
+    let options = Options {
+        threshold: args.threshold,
+        text_threshold: args.text_threshold,
+    };
+    let findings = analyse(&args.dir, &options)?;
     let mut writer = DatasetWriter::create(&args.dir.join("dups"), &catalog)?.unpartitioned();
     findings.write_to(&mut writer);
     writer.finish()?;
@@ -82,6 +85,22 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
                 member.project_name.as_deref().unwrap_or("")
             );
         }
+        let mut texts: std::collections::BTreeMap<&str, std::collections::BTreeSet<i64>> =
+            Default::default();
+        for member in &findings.text_clusters {
+            texts
+                .entry(member.field.as_str())
+                .or_default()
+                .insert(member.cluster_id);
+        }
+        let texts: Vec<String> = texts
+            .iter()
+            .map(|(f, c)| format!("{f} {}", c.len()))
+            .collect();
+        println!(
+            "Texts pasted in several places (clusters by field): {}",
+            texts.join(", ")
+        );
         let mut by_code: std::collections::BTreeMap<&str, usize> = Default::default();
         for flag in &findings.flags {
             *by_code.entry(flag.code.as_str()).or_default() += 1;

@@ -177,3 +177,53 @@ pub fn indicators(dataset: &Path, mut each: impl FnMut(IndicatorRow)) -> Result<
     }
     Ok(())
 }
+
+/// A text of the dataset with where it stands.
+#[derive(Debug, Clone)]
+pub struct TextOccurrence {
+    pub doc_id: String,
+    pub project_code: Option<String>,
+    /// Project or paragraph number within the document: occurrences with the same
+    /// (doc_id, owner) are one place.
+    pub owner: i32,
+    pub text: String,
+}
+
+/// The texts of one column of one table, with their document and project.
+pub fn texts(
+    dataset: &Path,
+    table: &str,
+    column: &str,
+    owner: &str,
+) -> Result<Vec<TextOccurrence>> {
+    let mut out = Vec::new();
+    let with_code = table != "paragraphs";
+    for path in part_files(&table_dir(dataset, table)?) {
+        let mut columns = vec!["doc_id", column, owner];
+        if with_code {
+            columns.push("project_code");
+        }
+        let frame = read(&path, &columns)?;
+        let codes = if with_code {
+            strings(&frame, "project_code")?
+        } else {
+            vec![None; frame.height()]
+        };
+        let rows = strings(&frame, "doc_id")?
+            .into_iter()
+            .zip(strings(&frame, column)?)
+            .zip(ints(&frame, owner)?)
+            .zip(codes);
+        for (((doc_id, text), owner), project_code) in rows {
+            if let Some(text) = text.filter(|t| !t.trim().is_empty()) {
+                out.push(TextOccurrence {
+                    doc_id: doc_id.unwrap_or_default(),
+                    project_code,
+                    owner: owner.unwrap_or(0),
+                    text,
+                });
+            }
+        }
+    }
+    Ok(out)
+}

@@ -8,6 +8,7 @@ mod flags;
 mod input;
 mod minhash;
 pub mod records;
+mod text;
 
 use anyhow::Result;
 use fingerprint::row_fingerprint;
@@ -21,11 +22,17 @@ use std::path::Path;
 pub struct Options {
     /// Jaccard similarity at or above which two indicator tables are "the same table".
     pub threshold: f64,
+    /// Jaccard similarity of character 3-grams at or above which two texts are "the same
+    /// text with a few characters changed".
+    pub text_threshold: f64,
 }
 
 impl Default for Options {
     fn default() -> Self {
-        Options { threshold: 0.8 }
+        Options {
+            threshold: 0.8,
+            text_threshold: 0.7,
+        }
     }
 }
 
@@ -72,6 +79,17 @@ pub fn analyse(dataset: &Path, options: &Options) -> Result<Findings> {
     let projects = input::projects(dataset)?;
     findings.table_clusters =
         table_clusters(tables, &projects, &doc_index, &documents, options.threshold);
+    let hasher = MinHasher::default();
+    for (field, table, column, owner) in [
+        ("description", "indicators", "description", "project_seq"),
+        ("goal", "project_goals", "text", "project_seq"),
+        ("purpose", "projects", "purpose", "seq"),
+        ("paragraph", "paragraphs", "text", "seq"),
+    ] {
+        let occurrences = input::texts(dataset, table, column, owner)?;
+        let found = text::clusters(field, occurrences, options.text_threshold, &hasher);
+        findings.text_clusters.extend(found);
+    }
     Ok(findings)
 }
 

@@ -28,6 +28,16 @@ records! {
         template_reuse: bool,
     }
 
+    /// One occurrence of a pasted text.
+    TextClusterMember => "text_clusters" {
+        cluster_id: i64,
+        field: String,
+        doc_id: String,
+        project_code: Option<String>,
+        text: String,
+        similarity: f64,
+    }
+
     /// An implausible target.
     Flag => "flags" {
         doc_id: String,
@@ -46,6 +56,8 @@ pub struct Findings {
     pub row_groups: Vec<RowGroup>,
     /// `table_clusters`, largest cluster first.
     pub table_clusters: Vec<TableClusterMember>,
+    /// `text_clusters`.
+    pub text_clusters: Vec<TextClusterMember>,
     /// `flags`.
     pub flags: Vec<Flag>,
 }
@@ -55,6 +67,7 @@ impl Findings {
     pub fn write_to(&self, sink: &mut impl TableSink) {
         sink.rows(&self.row_groups);
         sink.rows(&self.table_clusters);
+        sink.rows(&self.text_clusters);
         sink.rows(&self.flags);
     }
 }

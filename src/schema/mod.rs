@@ -60,6 +60,10 @@ const DUPS_FILES: &[(&str, &str)] = &[
         "table_clusters.toml",
         include_str!("../../schemas/dups/table_clusters.toml"),
     ),
+    (
+        "text_clusters.toml",
+        include_str!("../../schemas/dups/text_clusters.toml"),
+    ),
     ("flags.toml", include_str!("../../schemas/dups/flags.toml")),
 ];
 const DUPS_DATASET_FILE: &str = include_str!("../../schemas/dups/dataset.toml");
