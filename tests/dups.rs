@@ -151,3 +151,29 @@ fn a_directory_that_is_not_a_dataset_is_named() {
     assert!(!run.status.success());
     assert!(String::from_utf8_lossy(&run.stderr).contains("has no `documents` table"));
 }
+
+#[test]
+fn text_search_counts_places_by_district_and_year() {
+    let dir = tempfile::tempdir().unwrap();
+    let seed = Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus/seed/000_154ac4639b0e3315.txt");
+    let out = dir.path().join("out");
+    assert!(jixiao(&[
+        "extract",
+        seed.to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+        "-q"
+    ])
+    .status
+    .success());
+    let run = jixiao(&["dups", out.to_str().unwrap(), "--text", "支付公用经费人"]);
+    assert!(run.status.success());
+    let report = String::from_utf8_lossy(&run.stdout);
+    assert!(
+        report.contains("8 places"),
+        "4 projects × name and description: {report}"
+    );
+    assert!(report.contains("山海关区 2021: 8"), "{report}");
+    let nothing = jixiao(&["dups", out.to_str().unwrap(), "--text", "高速公路建设"]);
+    assert!(String::from_utf8_lossy(&nothing.stdout).contains("0 places"));
+}

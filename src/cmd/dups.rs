@@ -20,6 +20,10 @@ pub struct Args {
     /// same text with a few characters changed.
     #[arg(long, default_value_t = 0.7)]
     pub text_threshold: f64,
+    /// Instead of the full analysis: list where this text, or anything near it, appears,
+    /// with counts by district and year.
+    #[arg(long)]
+    pub text: Option<String>,
     /// Print nothing but errors.
     #[arg(short, long)]
     pub quiet: bool,
@@ -32,6 +36,9 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             "--threshold must be between 0 and 1, not {}",
             args.threshold
         );
+    }
+    if let Some(query) = &args.text {
+        return search(&args, query);
     }
     let catalog = Catalog::dups();
     if let Err(errors) = check_tables(&catalog, |sink| {
@@ -115,6 +122,29 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             println!("  {}", flag.message);
         }
         eprintln!("jixiao: wrote {}", args.dir.join("dups").display());
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn search(args: &Args, query: &str) -> anyhow::Result<ExitCode> {
+    let (hits, counts) = crate::dups::search::search(&args.dir, query, args.text_threshold)?;
+    println!("`{query}`: {} places", hits.len());
+    for hit in hits.iter().take(30) {
+        println!(
+            "  {:<11} {:.2}  {} {}  {}",
+            hit.field,
+            hit.containment,
+            hit.occurrence.doc_id,
+            hit.occurrence.project_code.as_deref().unwrap_or("-"),
+            hit.occurrence.text.replace('\n', " ")
+        );
+    }
+    if hits.len() > 30 {
+        println!("  … and {} more", hits.len() - 30);
+    }
+    println!("By district and year:");
+    for ((region, year), n) in &counts {
+        println!("  {region} {year}: {n}");
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -8,6 +8,7 @@ mod flags;
 mod input;
 mod minhash;
 pub mod records;
+pub mod search;
 mod text;
 
 use anyhow::Result;
