@@ -20,12 +20,11 @@ pub struct Hit {
     pub containment: f64,
 }
 
+/// Places found per (district, year).
+pub type CountsByPlace = BTreeMap<(String, String), usize>;
+
 /// The places `query` appears in, and counts by (district, year).
-pub fn search(
-    dataset: &Path,
-    query: &str,
-    threshold: f64,
-) -> Result<(Vec<Hit>, BTreeMap<(String, String), usize>)> {
+pub fn search(dataset: &Path, query: &str, threshold: f64) -> Result<(Vec<Hit>, CountsByPlace)> {
     let wanted = fold(query);
     let wanted_shingles = shingles(&wanted);
     let mut hits = Vec::new();
