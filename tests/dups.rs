@@ -29,20 +29,25 @@ fn strings(frame: &polars::prelude::DataFrame, column: &str) -> Vec<String> {
         .collect()
 }
 
-#[test]
-fn the_seed_has_one_table_pasted_into_four_projects() {
-    let dir = tempfile::tempdir().unwrap();
+/// The seed's dataset, extracted into `dir/out`.
+fn extract_seed(dir: &Path) -> std::path::PathBuf {
     let seed = Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus/seed/000_154ac4639b0e3315.txt");
-    let out = dir.path().join("out");
-    assert!(jixiao(&[
+    let out = dir.join("out");
+    let run = jixiao(&[
         "extract",
         seed.to_str().unwrap(),
         "-o",
         out.to_str().unwrap(),
-        "-q"
-    ])
-    .status
-    .success());
+        "-q",
+    ]);
+    assert!(run.status.success());
+    out
+}
+
+#[test]
+fn the_seed_has_one_table_pasted_into_four_projects() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = extract_seed(dir.path());
     let run = jixiao(&["dups", out.to_str().unwrap()]);
     assert!(
         run.status.success(),
@@ -155,17 +160,7 @@ fn a_directory_that_is_not_a_dataset_is_named() {
 #[test]
 fn text_search_counts_places_by_district_and_year() {
     let dir = tempfile::tempdir().unwrap();
-    let seed = Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus/seed/000_154ac4639b0e3315.txt");
-    let out = dir.path().join("out");
-    assert!(jixiao(&[
-        "extract",
-        seed.to_str().unwrap(),
-        "-o",
-        out.to_str().unwrap(),
-        "-q"
-    ])
-    .status
-    .success());
+    let out = extract_seed(dir.path());
     let run = jixiao(&["dups", out.to_str().unwrap(), "--text", "支付公用经费人"]);
     assert!(run.status.success());
     let report = String::from_utf8_lossy(&run.stdout);
