@@ -1,0 +1,100 @@
+//! Never panic on input: cut-off and corrupted copies of the corpus documents each yield
+//! a `documents` row and diagnostics, never a crash (`internal_error` would mean one was
+//! caught).
+
+use jixiao::batch::process_bytes;
+use jixiao::extract::vocab::Vocab;
+use std::path::Path;
+
+fn corpus(path: &str) -> Vec<u8> {
+    std::fs::read(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("corpus")
+            .join(path),
+    )
+    .unwrap()
+}
+
+/// A small deterministic generator for positions and bytes.
+fn positions(len: usize, count: usize, seed: u64) -> Vec<usize> {
+    let mut state = seed;
+    (0..count)
+        .map(|_| {
+            state = state
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            (state >> 33) as usize % len.max(1)
+        })
+        .collect()
+}
+
+fn check(name: &str, bytes: &[u8], vocab: &Vocab) {
+    let extraction = process_bytes(name.to_string(), bytes, vocab);
+    assert_eq!(extraction.documents.len(), 1, "{name}");
+    let crashed: Vec<&str> = extraction
+        .diagnostics
+        .iter()
+        .filter(|d| d.code == "internal_error")
+        .map(|d| d.message.as_str())
+        .collect();
+    assert!(crashed.is_empty(), "{name}: {crashed:?}");
+}
+
+#[test]
+fn cut_off_and_corrupted_documents_never_crash() {
+    let vocab = Vocab::builtin();
+    for path in [
+        "docx/seed.docx",
+        "docx/constructs.docx",
+        "seed/000_154ac4639b0e3315.txt",
+        "docx/constructs.txt",
+    ] {
+        let original = corpus(path);
+        for (i, cut) in positions(original.len(), 40, 1).into_iter().enumerate() {
+            check(
+                &format!("{path} cut at {cut} ({i})"),
+                &original[..cut],
+                &vocab,
+            );
+        }
+        for (i, at) in positions(original.len(), 40, 2).into_iter().enumerate() {
+            let mut corrupted = original.clone();
+            corrupted[at] ^= 0x5A;
+            check(
+                &format!("{path} byte {at} flipped ({i})"),
+                &corrupted,
+                &vocab,
+            );
+        }
+    }
+}
+
+#[test]
+fn corrupted_document_xml_never_crashes() {
+    let vocab = Vocab::builtin();
+    let docx = corpus("docx/constructs.docx");
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(&docx)).unwrap();
+    let mut xml = String::new();
+    std::io::Read::read_to_string(&mut archive.by_name("word/document.xml").unwrap(), &mut xml)
+        .unwrap();
+    for (i, at) in positions(xml.len(), 60, 3).into_iter().enumerate() {
+        let mut broken = xml.clone().into_bytes();
+        broken[at] = b"<>/\"&="[i % 6];
+        let mut out = std::io::Cursor::new(Vec::new());
+        {
+            let mut zip = zip::ZipWriter::new(&mut out);
+            zip.start_file(
+                "word/document.xml",
+                zip::write::SimpleFileOptions::default(),
+            )
+            .unwrap();
+            std::io::Write::write_all(&mut zip, &broken).unwrap();
+            zip.finish().unwrap();
+        }
+        check(
+            &format!("document.xml byte {at} ({i})"),
+            &out.into_inner(),
+            &vocab,
+        );
+    }
+}
