@@ -172,3 +172,57 @@ fn text_search_counts_places_by_district_and_year() {
     let nothing = jixiao(&["dups", out.to_str().unwrap(), "--text", "高速公路建设"]);
     assert!(String::from_utf8_lossy(&nothing.stdout).contains("0 places"));
 }
+
+#[test]
+fn the_html_report_stands_alone_and_links_to_the_sources() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = extract_seed(dir.path());
+    assert!(jixiao(&["dups", out.to_str().unwrap(), "-q"])
+        .status
+        .success());
+    let html = std::fs::read_to_string(out.join("dups/report.html")).unwrap();
+    for external in ["http://", "https://", "<script src", "<link"] {
+        assert!(
+            !html.contains(external),
+            "the report needs nothing from outside: {external}"
+        );
+    }
+    assert!(html.contains("1 clusters of reused indicator tables"));
+    assert!(html.contains("template reuse") && html.contains("车辆保险费"));
+    assert!(html.contains("工资及保险发放准确率 = 2人"));
+    assert!(
+        html.contains("file://") && html.contains("000_154ac4639b0e3315.txt"),
+        "members link to their source"
+    );
+    assert!(
+        html.contains("<td>山海关区</td><td>2021</td><td>1</td>"),
+        "counts by district and year"
+    );
+    if let Some(dom) = chromium_dom(&out.join("dups/report.html")) {
+        // What a browser shows, not only what the file says.
+        assert!(dom.contains("Duplicated indicator boilerplate"), "{dom}");
+        assert!(dom.contains("区委巡察专项经费"));
+    }
+}
+
+/// The DOM headless Chromium renders for a file, where Chromium is installed.
+fn chromium_dom(path: &Path) -> Option<String> {
+    let output = Command::new("chromium")
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+            "--dump-dom",
+        ])
+        .arg(format!("file://{}", path.display()))
+        .output()
+        .ok()?;
+    output
+        .status
+        .success()
+        .then(|| String::from_utf8_lossy(&output.stdout).into_owned())
+}

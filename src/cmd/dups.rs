@@ -4,7 +4,7 @@ use crate::dups::{analyse, Options};
 use crate::record::check_tables;
 use crate::schema::Catalog;
 use crate::write::DatasetWriter;
-use anyhow::bail;
+use anyhow::{bail, Context};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -50,10 +50,13 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         threshold: args.threshold,
         text_threshold: args.text_threshold,
     };
-    let findings = analyse(&args.dir, &options)?;
+    let (findings, documents) = analyse(&args.dir, &options)?;
     let mut writer = DatasetWriter::create(&args.dir.join("dups"), &catalog)?.unpartitioned();
     findings.write_to(&mut writer);
     writer.finish()?;
+    let report = args.dir.join("dups").join("report.html");
+    std::fs::write(&report, crate::dups::report::html(&findings, &documents))
+        .with_context(|| format!("writing {}", report.display()))?;
     if !args.quiet {
         println!("Indicator rows pasted into the most projects:");
         for group in findings.row_groups.iter().take(10) {
@@ -121,7 +124,11 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         {
             println!("  {}", flag.message);
         }
-        eprintln!("jixiao: wrote {}", args.dir.join("dups").display());
+        eprintln!(
+            "jixiao: wrote {} and {}",
+            args.dir.join("dups").display(),
+            report.display()
+        );
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 #[derive(Debug, Clone, Default)]
 pub struct DocumentInfo {
     pub doc_id: String,
+    pub source_path: String,
     pub department: Option<String>,
     pub region: Option<String>,
     pub year: Option<i32>,
@@ -84,16 +85,17 @@ fn table_dir(dataset: &Path, table: &str) -> Result<PathBuf> {
 pub fn documents(dataset: &Path) -> Result<Vec<DocumentInfo>> {
     let mut out = Vec::new();
     for path in part_files(&table_dir(dataset, "documents")?) {
-        let frame = read(&path, &["doc_id", "department", "region"])?;
+        let frame = read(&path, &["doc_id", "source_path", "department", "region"])?;
         let year = year_of(&path);
-        let (ids, departments, regions) = (
-            strings(&frame, "doc_id")?,
-            strings(&frame, "department")?,
-            strings(&frame, "region")?,
-        );
-        for ((doc_id, department), region) in ids.into_iter().zip(departments).zip(regions) {
+        let rows = strings(&frame, "doc_id")?
+            .into_iter()
+            .zip(strings(&frame, "source_path")?)
+            .zip(strings(&frame, "department")?)
+            .zip(strings(&frame, "region")?);
+        for (((doc_id, source_path), department), region) in rows {
             out.push(DocumentInfo {
                 doc_id: doc_id.unwrap_or_default(),
+                source_path: source_path.unwrap_or_default(),
                 department,
                 region,
                 year,

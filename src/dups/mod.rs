@@ -8,11 +8,13 @@ mod flags;
 mod input;
 mod minhash;
 pub mod records;
+pub mod report;
 pub mod search;
 mod text;
 
 use anyhow::Result;
 use fingerprint::row_fingerprint;
+pub use input::DocumentInfo;
 use minhash::{candidate_pairs, intersection, jaccard, MinHasher, UnionFind};
 use records::{Findings, RowGroup, TableClusterMember};
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -44,8 +46,8 @@ struct RowStats {
     documents: HashSet<u32>,
 }
 
-/// Analyses the dataset in `dataset`.
-pub fn analyse(dataset: &Path, options: &Options) -> Result<Findings> {
+/// Analyses the dataset in `dataset`; returns the findings and the documents they refer to.
+pub fn analyse(dataset: &Path, options: &Options) -> Result<(Findings, Vec<DocumentInfo>)> {
     let documents = input::documents(dataset)?;
     let doc_index: HashMap<String, u32> = documents
         .iter()
@@ -91,7 +93,7 @@ pub fn analyse(dataset: &Path, options: &Options) -> Result<Findings> {
         let found = text::clusters(field, occurrences, options.text_threshold, &hasher);
         findings.text_clusters.extend(found);
     }
-    Ok(findings)
+    Ok((findings, documents))
 }
 
 fn row_groups(rows: HashMap<u64, RowStats>, documents: &[input::DocumentInfo]) -> Vec<RowGroup> {
