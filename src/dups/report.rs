@@ -33,7 +33,7 @@ pub fn html(findings: &Findings, documents: &[DocumentInfo]) -> String {
     };
     let mut out = String::from(
         "<!DOCTYPE html><html lang=\"zh\"><head><meta charset=\"utf-8\"><title>jixiao dups report</title><style>\
-         body{font-family:"Noto Sans CJK SC","PingFang SC","Microsoft YaHei","Source Han Sans SC",sans-serif;margin:2em;max-width:80em}table{border-collapse:collapse;margin:1em 0}\
+         body{font-family:'Noto Sans CJK SC','PingFang SC','Microsoft YaHei','Source Han Sans SC',sans-serif;margin:2em;max-width:80em}table{border-collapse:collapse;margin:1em 0}\
          td,th{border:1px solid #ccc;padding:.2em .5em;text-align:left;vertical-align:top}th{background:#eee}\
          .place{color:#666;font-size:.9em}.reuse{color:#b00;font-weight:bold}</style></head><body>",
     );
