@@ -401,37 +401,41 @@ impl TableSink for DatasetWriter {
                 R::TABLE
             );
         };
-        let table = &mut self.tables[index];
-        if !table.partitions.contains_key(&self.partition) {
-            let buffer = table.new_buffer();
-            table.partitions.insert(self.partition.clone(), buffer);
+        let key = self.partition.clone();
+        let mut result = Ok(());
+        let mut rest = rows;
+        // Part files hold at most `rows_per_part` rows, even when one call brings more.
+        while !rest.is_empty() && result.is_ok() {
+            let table = &mut self.tables[index];
+            if !table.partitions.contains_key(&key) {
+                let buffer = table.new_buffer();
+                table.partitions.insert(key.clone(), buffer);
+            }
+            let skip = table.partition_column;
+            let part = table.partitions.get_mut(&key).expect("inserted above");
+            let room = self.rows_per_part.saturating_sub(part.rows).max(1);
+            let (now, later) = rest.split_at(room.min(rest.len()));
+            for row in now {
+                let mut field = 0;
+                let mut column = 0;
+                row.visit(&mut |value: Value<'_>| {
+                    if Some(field) != skip {
+                        part.columns[column].push(value);
+                        column += 1;
+                    }
+                    field += 1;
+                });
+            }
+            part.rows += now.len();
+            self.buffered_rows += now.len();
+            if part.rows >= self.rows_per_part {
+                result = self.flush(index, &key);
+            }
+            rest = later;
         }
-        let skip = table.partition_column;
-        let part = table
-            .partitions
-            .get_mut(&self.partition)
-            .expect("inserted above");
-        for row in rows {
-            let mut field = 0;
-            let mut column = 0;
-            row.visit(&mut |value: Value<'_>| {
-                if Some(field) != skip {
-                    part.columns[column].push(value);
-                    column += 1;
-                }
-                field += 1;
-            });
-            part.rows += 1;
+        if result.is_ok() && self.buffered_rows > MAX_BUFFERED_ROWS {
+            result = self.flush_largest();
         }
-        self.buffered_rows += rows.len();
-        let result = if part.rows >= self.rows_per_part {
-            let key = self.partition.clone();
-            self.flush(index, &key)
-        } else if self.buffered_rows > MAX_BUFFERED_ROWS {
-            self.flush_largest()
-        } else {
-            Ok(())
-        };
         if let Err(e) = result {
             self.error = Some(e);
         }

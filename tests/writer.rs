@@ -1,0 +1,41 @@
+//! The writer on its own: part files of bounded size, rows kept whole.
+
+use jixiao::batch::process_bytes;
+use jixiao::extract::vocab::Vocab;
+use jixiao::record::TableSink;
+use jixiao::schema::Catalog;
+use jixiao::write::{part_files, DatasetWriter};
+use polars::prelude::{ParquetReader, SerReader};
+use std::path::Path;
+
+#[test]
+fn a_table_is_split_into_parts_of_at_most_the_given_rows() {
+    let seed = Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus/seed/000_154ac4639b0e3315.txt");
+    let extraction = process_bytes(
+        "seed".into(),
+        &std::fs::read(seed).unwrap(),
+        &Vocab::builtin(),
+    );
+    let out = tempfile::tempdir().unwrap();
+    let mut writer = DatasetWriter::create(out.path(), &Catalog::builtin())
+        .unwrap()
+        .with_rows_per_part(5);
+    writer.partition(Some(2021));
+    extraction.write_to(&mut writer);
+    let counts = writer.finish().unwrap();
+    assert!(
+        counts.contains(&("indicators".to_string(), 42)),
+        "{counts:?}"
+    );
+    let parts = part_files(&out.path().join("indicators/year=2021"));
+    assert_eq!(parts.len(), 9, "42 rows in parts of 5");
+    let mut total = 0;
+    for part in parts {
+        let frame = ParquetReader::new(std::fs::File::open(&part).unwrap())
+            .finish()
+            .unwrap();
+        assert!(frame.height() <= 5, "{}", part.display());
+        total += frame.height();
+    }
+    assert_eq!(total, 42);
+}
