@@ -76,17 +76,7 @@ fn bench_one(input: &Path, docs: usize, jobs: usize) {
         .collect();
     let is_docx = bytes.starts_with(b"PK");
 
-    let start = Instant::now();
-    let mut events = 0u64;
-    for file in &files {
-        events += if is_docx {
-            floor_docx(file)
-        } else {
-            floor_text(file)
-        };
-    }
-    let floor = start.elapsed().as_secs_f64();
-    assert!(events > 0);
+    let floor = time_floor(&files, is_docx);
 
     let vocab = Vocab::builtin();
     let start = Instant::now();
@@ -122,23 +112,7 @@ fn bench_one(input: &Path, docs: usize, jobs: usize) {
         start.elapsed().as_secs_f64() * 1e3 / docs as f64
     );
 
-    let catalog = Catalog::builtin();
-    let out = dir.path().join("out");
-    let mut writer = DatasetWriter::create(&out, &catalog).expect("output");
-    let options = RunOptions {
-        jobs,
-        ..RunOptions::default()
-    };
-    let start = Instant::now();
-    let summary = batch::run(&files, &vocab, &mut writer, &options, |_| {}).expect("threads");
-    let before_finish = start.elapsed().as_secs_f64();
-    writer.finish().expect("write dataset");
-    eprintln!(
-        "  (batch {:.3} ms/doc, final flush {:.3} ms/doc)",
-        before_finish * 1e3 / docs as f64,
-        (start.elapsed().as_secs_f64() - before_finish) * 1e3 / docs as f64
-    );
-    let full = start.elapsed().as_secs_f64();
+    let (summary, full) = time_pipeline(&files, &vocab, &dir.path().join("out"), jobs);
     assert_eq!(summary.documents as usize, docs);
 
     let mb = (bytes.len() * docs) as f64 / 1e6;
@@ -183,30 +157,13 @@ fn bench_synth(docs: u64, format: Format) {
         .iter()
         .map(|f| std::fs::metadata(f).map_or(0, |m| m.len()))
         .sum();
-    let start = Instant::now();
-    for file in &files {
-        std::hint::black_box(if format == Format::Docx {
-            floor_docx(file)
-        } else {
-            floor_text(file)
-        });
-    }
-    let floor = start.elapsed().as_secs_f64();
+    let floor = time_floor(&files, format == Format::Docx);
     let vocab = Vocab::builtin();
-    let catalog = Catalog::builtin();
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     for jobs in [1, cores] {
         reset_peak_rss();
         let out = dir.path().join(format!("out{jobs}"));
-        let mut writer = DatasetWriter::create(&out, &catalog).expect("output");
-        let options = RunOptions {
-            jobs,
-            ..RunOptions::default()
-        };
-        let start = Instant::now();
-        let summary = batch::run(&files, &vocab, &mut writer, &options, |_| {}).expect("threads");
-        writer.finish().expect("write dataset");
-        let full = start.elapsed().as_secs_f64();
+        let (summary, full) = time_pipeline(&files, &vocab, &out, jobs);
         assert_eq!(summary.documents, docs);
         assert_eq!(summary.ok, docs, "generated documents all extract cleanly");
         println!(
@@ -221,6 +178,39 @@ fn bench_synth(docs: u64, format: Format) {
         );
         let _ = std::fs::remove_dir_all(&out);
     }
+}
+
+/// Seconds for the floor over all files.
+fn time_floor(files: &[PathBuf], docx: bool) -> f64 {
+    let start = Instant::now();
+    let mut work = 0u64;
+    for file in files {
+        work += if docx {
+            floor_docx(file)
+        } else {
+            floor_text(file)
+        };
+    }
+    assert!(work > 0);
+    start.elapsed().as_secs_f64()
+}
+
+/// The whole pipeline as `jixiao extract` runs it: read, extract, write Parquet.
+fn time_pipeline(
+    files: &[PathBuf],
+    vocab: &Vocab,
+    out: &Path,
+    jobs: usize,
+) -> (batch::Summary, f64) {
+    let mut writer = DatasetWriter::create(out, &Catalog::builtin()).expect("output");
+    let options = RunOptions {
+        jobs,
+        ..RunOptions::default()
+    };
+    let start = Instant::now();
+    let summary = batch::run(files, vocab, &mut writer, &options, |_| {}).expect("threads");
+    writer.finish().expect("write dataset");
+    (summary, start.elapsed().as_secs_f64())
 }
 
 /// Resets the peak-RSS counter (VmHWM) of this process, so each run reports its own.

@@ -72,21 +72,24 @@ pub fn process_file_if_changed(
             return Some(failed_document(&meta, diagnostic));
         }
     };
-    if let Some(hash) = known.get(&source_path) {
-        if *hash == blake3::hash(&bytes).to_hex().as_str() {
-            return None;
-        }
+    let meta = DocMeta::for_bytes(source_path, Format::detect(&bytes).as_str(), &bytes);
+    if known.get(&meta.source_path) == Some(&meta.content_hash) {
+        return None;
     }
-    Some(process_bytes(source_path, &bytes, vocab))
+    Some(process_with_meta(&meta, &bytes, vocab))
 }
 
 /// Reads and extracts one document from its bytes, catching any panic as a failure.
 pub fn process_bytes(source_path: String, bytes: &[u8], vocab: &Vocab) -> Extraction {
-    let format = Format::detect(bytes);
-    let meta = DocMeta::for_bytes(source_path, format.as_str(), bytes);
+    let meta = DocMeta::for_bytes(source_path, Format::detect(bytes).as_str(), bytes);
+    process_with_meta(&meta, bytes, vocab)
+}
+
+/// Reads and extracts a document whose metadata (and so content hash) is known.
+fn process_with_meta(meta: &DocMeta, bytes: &[u8], vocab: &Vocab) -> Extraction {
     let outcome =
         std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| match read_bytes(bytes) {
-            Ok((_, doc)) => extract_document(&doc, vocab, &meta),
+            Ok((_, doc)) => extract_document(&doc, vocab, meta),
             Err(error) => {
                 let code = match error {
                     ReadError::LegacyFormat => "legacy_format",
@@ -95,7 +98,7 @@ pub fn process_bytes(source_path: String, bytes: &[u8], vocab: &Vocab) -> Extrac
                     _ => "unsupported_format",
                 };
                 failed_document(
-                    &meta,
+                    meta,
                     Diagnostic::new(Severity::Error, code, error.to_string(), Default::default()),
                 )
             }
@@ -107,7 +110,7 @@ pub fn process_bytes(source_path: String, bytes: &[u8], vocab: &Vocab) -> Extrac
             .or_else(|| panic.downcast_ref::<String>().cloned())
             .unwrap_or_default();
         failed_document(
-            &meta,
+            meta,
             Diagnostic::new(
                 Severity::Error,
                 "internal_error",

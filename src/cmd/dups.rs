@@ -72,19 +72,8 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
                 group.value_raw.as_deref().unwrap_or(""),
             );
         }
-        let clusters = findings
-            .table_clusters
-            .iter()
-            .map(|m| m.cluster_id)
-            .max()
-            .unwrap_or(0);
-        let reuse = findings
-            .table_clusters
-            .iter()
-            .filter(|m| m.template_reuse)
-            .map(|m| m.cluster_id)
-            .collect::<std::collections::HashSet<_>>()
-            .len();
+        let clusters = findings.table_cluster_count();
+        let reuse = findings.template_reuse_count();
         println!("Reused indicator tables: {clusters} clusters ({reuse} across differently named projects: template reuse)");
         for member in findings.table_clusters.iter().take(12) {
             println!(

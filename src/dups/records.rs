@@ -63,6 +63,26 @@ pub struct Findings {
 }
 
 impl Findings {
+    /// Number of clusters of reused indicator tables.
+    pub fn table_cluster_count(&self) -> i64 {
+        self.table_clusters
+            .iter()
+            .map(|m| m.cluster_id)
+            .max()
+            .unwrap_or(0)
+    }
+
+    /// Number of those clusters whose projects have different names.
+    pub fn template_reuse_count(&self) -> usize {
+        let ids: std::collections::HashSet<i64> = self
+            .table_clusters
+            .iter()
+            .filter(|m| m.template_reuse)
+            .map(|m| m.cluster_id)
+            .collect();
+        ids.len()
+    }
+
     /// Hands every table to `sink`.
     pub fn write_to(&self, sink: &mut impl TableSink) {
         sink.rows(&self.row_groups);

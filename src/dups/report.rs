@@ -37,12 +37,7 @@ pub fn html(findings: &Findings, documents: &[DocumentInfo]) -> String {
          td,th{border:1px solid #ccc;padding:.2em .5em;text-align:left;vertical-align:top}th{background:#eee}\
          .place{color:#666;font-size:.9em}.reuse{color:#b00;font-weight:bold}</style></head><body>",
     );
-    let clusters = findings
-        .table_clusters
-        .iter()
-        .map(|m| m.cluster_id)
-        .max()
-        .unwrap_or(0);
+    let clusters = findings.table_cluster_count();
     let _ = write!(
         out,
         "<h1>Duplicated indicator boilerplate</h1><p id=\"summary\">{} documents · {} indicator rows pasted into several projects · \

@@ -47,14 +47,7 @@ impl DocMeta {
 pub fn extract_document(doc: &ReadDocument, vocab: &Vocab, meta: &DocMeta) -> Extraction {
     let mut out = Extraction::default();
     let mut diagnostics = doc.diagnostics.clone();
-    let found = budget_perf::extract(
-        &doc.blocks,
-        doc.incomplete,
-        vocab,
-        &meta.doc_id,
-        &mut out,
-        &mut diagnostics,
-    );
+    let found = budget_perf::extract(&doc.blocks, vocab, &meta.doc_id, &mut out, &mut diagnostics);
     let status = if !found.anything_recognised {
         diagnostics.push(Diagnostic::new(
             Severity::Error,

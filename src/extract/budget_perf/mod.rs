@@ -46,7 +46,6 @@ struct Heading {
 /// Extracts the family's records from a document's blocks into `out`.
 pub fn extract(
     blocks: &[Block],
-    reader_incomplete: bool,
     vocab: &Vocab,
     doc_id: &str,
     out: &mut Extraction,
@@ -64,7 +63,7 @@ pub fn extract(
     }
     let headings = std::mem::take(&mut walker.headings);
     let recognised = walker.recognised;
-    found.truncated = walker.finish(out, diagnostics) || reader_incomplete;
+    found.truncated = walker.finish(out, diagnostics);
 
     if let Some(start) = toc_start {
         toc::read(
