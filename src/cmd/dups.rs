@@ -50,8 +50,8 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         threshold: args.threshold,
         text_threshold: args.text_threshold,
     };
-    let (findings, documents) = analyse(&args.dir, &options)?;
     let mut writer = DatasetWriter::create(&args.dir.join("dups"), &catalog)?.unpartitioned();
+    let (findings, documents) = analyse(&args.dir, &options, &mut writer)?;
     findings.write_to(&mut writer);
     writer.finish()?;
     let report = args.dir.join("dups").join("report.html");
@@ -84,17 +84,10 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
                 member.project_name.as_deref().unwrap_or("")
             );
         }
-        let mut texts: std::collections::BTreeMap<&str, std::collections::BTreeSet<i64>> =
-            Default::default();
-        for member in &findings.text_clusters {
-            texts
-                .entry(member.field.as_str())
-                .or_default()
-                .insert(member.cluster_id);
-        }
-        let texts: Vec<String> = texts
+        let texts: Vec<String> = findings
+            .text_cluster_counts
             .iter()
-            .map(|(f, c)| format!("{f} {}", c.len()))
+            .map(|(f, c)| format!("{f} {c}"))
             .collect();
         println!(
             "Texts pasted in several places (clusters by field): {}",

@@ -2,21 +2,63 @@
 //! name, description and target are equal after NFKC, with white space and punctuation
 //! folded away.
 
-use crate::extract::vocab::normalize;
+use crate::extract::vocab::nfkc_stable;
+use unicode_normalization::UnicodeNormalization;
 
 /// Punctuation folded away before comparing (after NFKC; `%`, `≥`, `.`, `-` stay: they
 /// change what a target means).
-const PUNCTUATION: &[char] = &[
-    '，', '。', '、', '；', '：', '？', '！', '“', '”', '‘', '’', '（', '）', '《', '》', '【',
-    '】', '…', '—', '·', ',', ';', ':', '?', '!', '"', '\'', '(', ')', '[', ']',
-];
+fn folded_away(c: char) -> bool {
+    c.is_whitespace()
+        || matches!(
+            c,
+            '，' | '。'
+                | '、'
+                | '；'
+                | '：'
+                | '？'
+                | '！'
+                | '“'
+                | '”'
+                | '‘'
+                | '’'
+                | '（'
+                | '）'
+                | '《'
+                | '》'
+                | '【'
+                | '】'
+                | '…'
+                | '—'
+                | '·'
+                | ','
+                | ';'
+                | ':'
+                | '?'
+                | '!'
+                | '"'
+                | '\''
+                | '('
+                | ')'
+                | '['
+                | ']'
+        )
+}
 
 /// Text folded for comparison.
 pub fn fold(text: &str) -> String {
-    normalize(text)
-        .chars()
-        .filter(|c| !PUNCTUATION.contains(c))
-        .collect()
+    let mut out = String::with_capacity(text.len());
+    fold_into(text, &mut out);
+    out
+}
+
+/// Text folded for comparison into `out` (cleared first), so a loop reuses one buffer.
+pub fn fold_into(text: &str, out: &mut String) {
+    out.clear();
+    if text.chars().all(nfkc_stable) {
+        out.extend(text.chars().filter(|&c| !folded_away(c)));
+    } else {
+        out.extend(text.nfkc().filter(|&c| !folded_away(c)));
+    }
 }
 
 /// The fingerprint of an indicator row.
@@ -26,8 +68,10 @@ pub fn row_fingerprint(
     value: Option<&str>,
 ) -> u64 {
     let mut hasher = blake3::Hasher::new();
+    let mut folded = String::new();
     for part in [level3, description, value] {
-        hasher.update(fold(part.unwrap_or("")).as_bytes());
+        fold_into(part.unwrap_or(""), &mut folded);
+        hasher.update(folded.as_bytes());
         hasher.update(&[0x1f]);
     }
     u64::from_le_bytes(

@@ -18,22 +18,18 @@ const PLACEHOLDERS: &[&str] = &["是/否", "是或否", "有/无", "xx", "XX", "
 pub fn flags(row: &IndicatorRow) -> Vec<Flag> {
     let name = format!(
         "{}{}",
-        row.level3.as_deref().unwrap_or(""),
-        row.description.as_deref().unwrap_or("")
+        row.level3.unwrap_or(""),
+        row.description.unwrap_or("")
     );
-    let raw = row.value_raw.as_deref().unwrap_or("");
-    let unit = row.value_unit.as_deref();
-    let label = row
-        .level3
-        .as_deref()
-        .or(row.description.as_deref())
-        .unwrap_or("");
+    let raw = row.value_raw.unwrap_or("");
+    let unit = row.value_unit;
+    let label = row.level3.or(row.description).unwrap_or("");
     let mut found = Vec::new();
     let mut flag = |code: &str, message: String| {
         found.push(Flag {
-            doc_id: row.doc_id.clone(),
+            doc_id: row.doc_id.to_string(),
             project_seq: row.project_seq,
-            project_code: row.project_code.clone(),
+            project_code: row.project_code.map(str::to_string),
             seq: row.seq,
             code: code.to_string(),
             message,

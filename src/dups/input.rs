@@ -4,6 +4,7 @@
 use crate::write::part_files;
 use anyhow::{Context, Result};
 use polars::prelude::{DataFrame, ParquetReader, SerReader};
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 /// A document's place: who and where and when.
@@ -19,26 +20,28 @@ pub struct DocumentInfo {
 /// A project's identity.
 #[derive(Debug, Clone, Default)]
 pub struct ProjectInfo {
-    pub doc_id: String,
+    /// The document's number in [`documents`]' order.
+    pub doc: u32,
     pub seq: i32,
     pub project_code: Option<String>,
     pub project_name: Option<String>,
     pub truncated: bool,
 }
 
-/// One indicator row, as much of it as the analysis reads.
+/// One indicator row, as much of it as the analysis reads, borrowed from the file's
+/// columns: nothing is copied for rows that flag nothing.
 #[derive(Debug, Clone, Default)]
-pub struct IndicatorRow {
-    pub doc_id: String,
+pub struct IndicatorRow<'a> {
+    pub doc_id: &'a str,
     pub project_seq: i32,
-    pub project_code: Option<String>,
+    pub project_code: Option<&'a str>,
     pub seq: i32,
-    pub level3: Option<String>,
-    pub description: Option<String>,
-    pub value_raw: Option<String>,
-    pub value_op: Option<String>,
+    pub level3: Option<&'a str>,
+    pub description: Option<&'a str>,
+    pub value_raw: Option<&'a str>,
+    pub value_op: Option<&'a str>,
     pub value_num: Option<f64>,
-    pub value_unit: Option<String>,
+    pub value_unit: Option<&'a str>,
 }
 
 fn year_of(path: &Path) -> Option<i32> {
@@ -65,10 +68,6 @@ fn strings(frame: &DataFrame, name: &str) -> Result<Vec<Option<String>>> {
         .iter()
         .map(|v| v.map(str::to_string))
         .collect())
-}
-
-fn ints(frame: &DataFrame, name: &str) -> Result<Vec<Option<i32>>> {
-    Ok(frame.column(name)?.i32()?.iter().collect())
 }
 
 fn table_dir(dataset: &Path, table: &str) -> Result<PathBuf> {
@@ -105,27 +104,31 @@ pub fn documents(dataset: &Path) -> Result<Vec<DocumentInfo>> {
     Ok(out)
 }
 
-/// Every project of the dataset.
-pub fn projects(dataset: &Path) -> Result<Vec<ProjectInfo>> {
+/// Every project of the dataset whose document is in `doc_index`.
+pub fn projects(dataset: &Path, doc_index: &HashMap<&str, u32>) -> Result<Vec<ProjectInfo>> {
     let mut out = Vec::new();
     for path in part_files(&table_dir(dataset, "projects")?) {
         let frame = read(
             &path,
             &["doc_id", "seq", "project_code", "project_name", "truncated"],
         )?;
-        let truncated: Vec<Option<bool>> = frame.column("truncated")?.bool()?.iter().collect();
-        let rows = strings(&frame, "doc_id")?
-            .into_iter()
-            .zip(ints(&frame, "seq")?)
-            .zip(strings(&frame, "project_code")?)
-            .zip(strings(&frame, "project_name")?)
-            .zip(truncated);
+        let rows = frame
+            .column("doc_id")?
+            .str()?
+            .iter()
+            .zip(frame.column("seq")?.i32()?.iter())
+            .zip(frame.column("project_code")?.str()?.iter())
+            .zip(frame.column("project_name")?.str()?.iter())
+            .zip(frame.column("truncated")?.bool()?.iter());
         for ((((doc_id, seq), project_code), project_name), truncated) in rows {
+            let Some(&doc) = doc_id.and_then(|d| doc_index.get(d)) else {
+                continue;
+            };
             out.push(ProjectInfo {
-                doc_id: doc_id.unwrap_or_default(),
+                doc,
                 seq: seq.unwrap_or(0),
-                project_code,
-                project_name,
+                project_code: project_code.map(str::to_string),
+                project_name: project_name.map(str::to_string),
                 truncated: truncated.unwrap_or(false),
             });
         }
@@ -133,8 +136,8 @@ pub fn projects(dataset: &Path) -> Result<Vec<ProjectInfo>> {
     Ok(out)
 }
 
-/// Every indicator row of the dataset, handed to `each` file by file.
-pub fn indicators(dataset: &Path, mut each: impl FnMut(IndicatorRow)) -> Result<()> {
+/// Every indicator row of the dataset, handed to `each` in file order.
+pub fn indicators(dataset: &Path, mut each: impl FnMut(&IndicatorRow)) -> Result<()> {
     let columns = [
         "doc_id",
         "project_seq",
@@ -149,8 +152,7 @@ pub fn indicators(dataset: &Path, mut each: impl FnMut(IndicatorRow)) -> Result<
     ];
     for path in part_files(&table_dir(dataset, "indicators")?) {
         let frame = read(&path, &columns)?;
-        let nums: Vec<Option<f64>> = frame.column("value_num")?.f64()?.iter().collect();
-        let text = |name| strings(&frame, name).map(|v| v.into_iter());
+        let text = |name| frame.column(name).and_then(|c| c.str()).map(|c| c.iter());
         let (mut ids, mut codes, mut level3, mut desc, mut raw, mut ops, mut units) = (
             text("doc_id")?,
             text("project_code")?,
@@ -160,10 +162,14 @@ pub fn indicators(dataset: &Path, mut each: impl FnMut(IndicatorRow)) -> Result<
             text("value_op")?,
             text("value_unit")?,
         );
-        let project_seqs = ints(&frame, "project_seq")?;
-        let seqs = ints(&frame, "seq")?;
-        for ((project_seq, seq), value_num) in project_seqs.into_iter().zip(seqs).zip(nums) {
-            each(IndicatorRow {
+        let numbers = frame
+            .column("project_seq")?
+            .i32()?
+            .iter()
+            .zip(frame.column("seq")?.i32()?.iter())
+            .zip(frame.column("value_num")?.f64()?.iter());
+        for ((project_seq, seq), value_num) in numbers {
+            each(&IndicatorRow {
                 doc_id: ids.next().flatten().unwrap_or_default(),
                 project_seq: project_seq.unwrap_or(0),
                 project_code: codes.next().flatten(),
@@ -191,14 +197,24 @@ pub struct TextOccurrence {
     pub text: String,
 }
 
-/// The texts of one column of one table, with their document and project.
-pub fn texts(
+/// One non-blank text of a column, borrowed from the file: its document, owner (project
+/// or paragraph number), project code (none for paragraphs) and text.
+pub struct TextRow<'a> {
+    pub doc_id: &'a str,
+    pub owner: i32,
+    pub project_code: Option<&'a str>,
+    pub text: &'a str,
+}
+
+/// The non-blank texts of one column of one table, handed to `each` in file order; two
+/// calls see the same rows in the same order.
+pub fn each_text(
     dataset: &Path,
     table: &str,
     column: &str,
     owner: &str,
-) -> Result<Vec<TextOccurrence>> {
-    let mut out = Vec::new();
+    mut each: impl FnMut(&TextRow),
+) -> Result<()> {
     let with_code = table != "paragraphs";
     for path in part_files(&table_dir(dataset, table)?) {
         let mut columns = vec!["doc_id", column, owner];
@@ -206,26 +222,28 @@ pub fn texts(
             columns.push("project_code");
         }
         let frame = read(&path, &columns)?;
-        let codes = if with_code {
-            strings(&frame, "project_code")?
+        let mut codes = if with_code {
+            Some(frame.column("project_code")?.str()?.iter())
         } else {
-            vec![None; frame.height()]
+            None
         };
-        let rows = strings(&frame, "doc_id")?
-            .into_iter()
-            .zip(strings(&frame, column)?)
-            .zip(ints(&frame, owner)?)
-            .zip(codes);
-        for (((doc_id, text), owner), project_code) in rows {
+        let rows = frame
+            .column("doc_id")?
+            .str()?
+            .iter()
+            .zip(frame.column(column)?.str()?.iter())
+            .zip(frame.column(owner)?.i32()?.iter());
+        for ((doc_id, text), owner) in rows {
+            let project_code = codes.as_mut().and_then(|c| c.next().flatten());
             if let Some(text) = text.filter(|t| !t.trim().is_empty()) {
-                out.push(TextOccurrence {
+                each(&TextRow {
                     doc_id: doc_id.unwrap_or_default(),
-                    project_code,
                     owner: owner.unwrap_or(0),
+                    project_code,
                     text,
                 });
             }
         }
     }
-    Ok(out)
+    Ok(())
 }

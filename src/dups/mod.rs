@@ -12,13 +12,16 @@ pub mod report;
 pub mod search;
 mod text;
 
+use crate::record::TableSink;
 use anyhow::Result;
 use fingerprint::row_fingerprint;
 pub use input::DocumentInfo;
-use minhash::{candidate_pairs, intersection, jaccard, MinHasher, UnionFind};
-use records::{Findings, RowGroup, TableClusterMember};
-use std::collections::{BTreeMap, HashMap, HashSet};
+use minhash::{intersection, jaccard, similar_groups, MinHasher};
+use rayon::prelude::*;
+use records::{Findings, RowGroup, TableClusterMember, TextClusterMember};
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
+use text::{Interner, TextIndex};
 
 /// How `dups` runs.
 #[derive(Debug, Clone)]
@@ -39,138 +42,234 @@ impl Default for Options {
     }
 }
 
-#[derive(Default)]
-struct RowStats {
-    first: Option<(Option<String>, Option<String>, Option<String>)>,
-    projects: HashSet<(u32, i32)>,
-    documents: HashSet<u32>,
-}
+/// The text fields compared: (field, table, column, owner column).
+const TEXT_FIELDS: [(&str, &str, &str, &str); 4] = [
+    ("description", "indicators", "description", "project_seq"),
+    ("goal", "project_goals", "text", "project_seq"),
+    ("purpose", "projects", "purpose", "seq"),
+    ("paragraph", "paragraphs", "text", "seq"),
+];
 
 /// Analyses the dataset in `dataset`; returns the findings and the documents they refer to.
-pub fn analyse(dataset: &Path, options: &Options) -> Result<(Findings, Vec<DocumentInfo>)> {
+///
+/// Memory: a few dozen bytes per indicator row and per text occurrence, plus each distinct
+/// text once; the strings of the output are fetched in a second pass over the files,
+/// for the rows and texts that made it into a finding.
+///
+/// The members of text clusters, the largest output by far, go to `texts` as they are
+/// found; `Findings::text_clusters` keeps the first [`report::SHOWN`] of them.
+pub fn analyse(
+    dataset: &Path,
+    options: &Options,
+    texts: &mut impl TableSink,
+) -> Result<(Findings, Vec<DocumentInfo>)> {
     let documents = input::documents(dataset)?;
-    let doc_index: HashMap<String, u32> = documents
+    let doc_index: HashMap<&str, u32> = documents
         .iter()
         .enumerate()
-        .map(|(i, d)| (d.doc_id.clone(), i as u32))
+        .map(|(i, d)| (d.doc_id.as_str(), i as u32))
         .collect();
-    let mut rows: HashMap<u64, RowStats> = HashMap::new();
-    let mut tables: BTreeMap<(u32, i32), Vec<u64>> = BTreeMap::new();
+    let projects = input::projects(dataset, &doc_index)?;
     let mut findings = Findings::default();
-    input::indicators(dataset, |row| {
-        findings.flags.extend(flags::flags(&row));
-        let Some(&doc) = doc_index.get(&row.doc_id) else {
-            return;
-        };
-        let print = row_fingerprint(
-            row.level3.as_deref(),
-            row.description.as_deref(),
-            row.value_raw.as_deref(),
-        );
-        tables
-            .entry((doc, row.project_seq))
-            .or_default()
-            .push(print);
-        let stats = rows.entry(print).or_default();
-        stats.projects.insert((doc, row.project_seq));
-        stats.documents.insert(doc);
-        if stats.first.is_none() {
-            stats.first = Some((row.level3, row.description, row.value_raw));
-        }
-    })?;
-    findings.row_groups = row_groups(rows, &documents);
-    let projects = input::projects(dataset)?;
-    findings.table_clusters =
-        table_clusters(tables, &projects, &doc_index, &documents, options.threshold);
+    let rows = indicator_rows(dataset, &doc_index, &mut findings)?;
+    findings.row_groups = row_groups(dataset, &rows, &documents)?;
+    findings.table_clusters = table_clusters(rows, &projects, &documents, options.threshold);
     let hasher = MinHasher::default();
-    for (field, table, column, owner) in [
-        ("description", "indicators", "description", "project_seq"),
-        ("goal", "project_goals", "text", "project_seq"),
-        ("purpose", "projects", "purpose", "seq"),
-        ("paragraph", "paragraphs", "text", "seq"),
-    ] {
-        let occurrences = input::texts(dataset, table, column, owner)?;
-        let found = text::clusters(field, occurrences, options.text_threshold, &hasher);
-        findings.text_clusters.extend(found);
+    for field in TEXT_FIELDS {
+        text_clusters(
+            dataset,
+            field,
+            &doc_index,
+            &documents,
+            options.text_threshold,
+            &hasher,
+            &mut findings,
+            texts,
+        )?;
     }
     Ok((findings, documents))
 }
 
-fn row_groups(rows: HashMap<u64, RowStats>, documents: &[input::DocumentInfo]) -> Vec<RowGroup> {
-    let count = |docs: &HashSet<u32>, key: &dyn Fn(&input::DocumentInfo) -> Option<String>| {
-        docs.iter()
-            .filter_map(|&d| key(&documents[d as usize]))
-            .collect::<HashSet<_>>()
-            .len() as i64
+/// Every indicator row as (fingerprint, project), in file order; rows of documents the
+/// dataset does not list get no project.
+struct IndicatorRows {
+    prints: Vec<(u64, u32)>,
+    /// Project keys (document number, project seq) by project number.
+    projects: Vec<(u32, i32)>,
+}
+
+const NO_PROJECT: u32 = u32::MAX;
+
+fn indicator_rows(
+    dataset: &Path,
+    doc_index: &HashMap<&str, u32>,
+    findings: &mut Findings,
+) -> Result<IndicatorRows> {
+    let mut rows = IndicatorRows {
+        prints: Vec::new(),
+        projects: Vec::new(),
     };
-    let mut groups: Vec<RowGroup> = rows
-        .into_iter()
-        .filter(|(_, stats)| stats.projects.len() > 1)
-        .map(|(print, stats)| {
-            let (level3, description, value_raw) = stats.first.clone().unwrap_or_default();
-            RowGroup {
-                fingerprint: format!("{print:016x}"),
-                level3,
-                description,
-                value_raw,
-                n_projects: stats.projects.len() as i64,
-                n_documents: stats.documents.len() as i64,
-                n_departments: count(&stats.documents, &|d| d.department.clone()),
-                n_regions: count(&stats.documents, &|d| d.region.clone()),
-                n_years: count(&stats.documents, &|d| d.year.map(|y| y.to_string())),
-            }
-        })
+    let mut numbers: HashMap<(u32, i32), u32> = HashMap::new();
+    // Rows come project by project: the last project's number saves a lookup per row.
+    let mut last: Option<(i32, u32)> = None;
+    let mut last_doc = String::new();
+    input::indicators(dataset, |row| {
+        findings.flags.extend(flags::flags(row));
+        let project = match last {
+            Some((seq, number)) if seq == row.project_seq && last_doc == row.doc_id => number,
+            _ => match doc_index.get(row.doc_id) {
+                Some(&doc) => {
+                    let number = *numbers.entry((doc, row.project_seq)).or_insert_with(|| {
+                        rows.projects.push((doc, row.project_seq));
+                        rows.projects.len() as u32 - 1
+                    });
+                    last_doc.clear();
+                    last_doc.push_str(row.doc_id);
+                    last = Some((row.project_seq, number));
+                    number
+                }
+                None => NO_PROJECT,
+            },
+        };
+        let print = row_fingerprint(row.level3, row.description, row.value_raw);
+        rows.prints.push((print, project));
+    })?;
+    Ok(rows)
+}
+
+fn row_groups(
+    dataset: &Path,
+    rows: &IndicatorRows,
+    documents: &[input::DocumentInfo],
+) -> Result<Vec<RowGroup>> {
+    // Row numbers sorted by fingerprint: each run is one fingerprint, its first element
+    // the first row that carries it.
+    let mut order: Vec<u32> = (0..rows.prints.len() as u32)
+        .filter(|&r| rows.prints[r as usize].1 != NO_PROJECT)
         .collect();
+    order.par_sort_unstable_by_key(|&r| (rows.prints[r as usize].0, r));
+    let mut groups = Vec::new();
+    let mut firsts = Vec::new();
+    for run in order.chunk_by(|&a, &b| rows.prints[a as usize].0 == rows.prints[b as usize].0) {
+        let mut projects: Vec<u32> = run.iter().map(|&r| rows.prints[r as usize].1).collect();
+        projects.sort_unstable();
+        projects.dedup();
+        if projects.len() < 2 {
+            continue;
+        }
+        let docs: Vec<&input::DocumentInfo> = {
+            let mut docs: Vec<u32> = projects
+                .iter()
+                .map(|&p| rows.projects[p as usize].0)
+                .collect();
+            docs.dedup();
+            docs.iter().map(|&d| &documents[d as usize]).collect()
+        };
+        let distinct = |key: &dyn Fn(&input::DocumentInfo) -> Option<String>| {
+            docs.iter()
+                .filter_map(|d| key(d))
+                .collect::<HashSet<_>>()
+                .len() as i64
+        };
+        firsts.push(run[0]);
+        groups.push(RowGroup {
+            fingerprint: format!("{:016x}", rows.prints[run[0] as usize].0),
+            level3: None,
+            description: None,
+            value_raw: None,
+            n_projects: projects.len() as i64,
+            n_documents: docs.len() as i64,
+            n_departments: distinct(&|d| d.department.clone()),
+            n_regions: distinct(&|d| d.region.clone()),
+            n_years: distinct(&|d| d.year.map(|y| y.to_string())),
+        });
+    }
+    // The group's strings, as its first row wrote them.
+    let mut wanted: Vec<(u32, usize)> = firsts.iter().enumerate().map(|(g, &r)| (r, g)).collect();
+    wanted.sort_unstable();
+    let mut next = wanted.iter().peekable();
+    let mut row_number = 0u32;
+    input::indicators(dataset, |row| {
+        while let Some(&&(r, g)) = next.peek() {
+            if r != row_number {
+                break;
+            }
+            let group = &mut groups[g];
+            group.level3 = row.level3.map(str::to_string);
+            group.description = row.description.map(str::to_string);
+            group.value_raw = row.value_raw.map(str::to_string);
+            next.next();
+        }
+        row_number += 1;
+    })?;
     groups.sort_by(|a, b| {
         b.n_projects
             .cmp(&a.n_projects)
             .then_with(|| a.fingerprint.cmp(&b.fingerprint))
     });
-    groups
+    Ok(groups)
 }
 
 fn table_clusters(
-    tables: BTreeMap<(u32, i32), Vec<u64>>,
+    rows: IndicatorRows,
     projects: &[input::ProjectInfo],
-    doc_index: &HashMap<String, u32>,
     documents: &[input::DocumentInfo],
     threshold: f64,
 ) -> Vec<TableClusterMember> {
-    let info: HashMap<(u32, i32), &input::ProjectInfo> = projects
-        .iter()
-        .filter_map(|p| doc_index.get(&p.doc_id).map(|&d| ((d, p.seq), p)))
+    let info: HashMap<(u32, i32), &input::ProjectInfo> =
+        projects.iter().map(|p| ((p.doc, p.seq), p)).collect();
+    // Each project's set of row fingerprints: sorted (project, fingerprint) pairs, cut
+    // into runs.
+    let keys = rows.projects;
+    let mut pairs: Vec<(u32, u64)> = rows
+        .prints
+        .into_iter()
+        .filter(|&(_, p)| p != NO_PROJECT)
+        .map(|(print, p)| (p, print))
         .collect();
-    let keys: Vec<(u32, i32)> = tables.keys().copied().collect();
-    let sets: Vec<Vec<u64>> = tables
-        .into_values()
-        .map(|mut set| {
-            set.sort_unstable();
-            set.dedup();
-            set
-        })
-        .collect();
+    pairs.par_sort_unstable();
+    pairs.dedup();
+    let mut starts = vec![0usize; keys.len() + 1];
+    for &(p, _) in &pairs {
+        starts[p as usize + 1] += 1;
+    }
+    for i in 0..keys.len() {
+        starts[i + 1] += starts[i];
+    }
+    let flat: Vec<u64> = pairs.into_iter().map(|(_, print)| print).collect();
+    let set = |i: usize| &flat[starts[i]..starts[i + 1]];
     let truncated: Vec<bool> = keys
         .iter()
         .map(|k| info.get(k).is_some_and(|p| p.truncated))
         .collect();
     let hasher = MinHasher::default();
-    let signatures: Vec<Vec<u64>> = sets.iter().map(|s| hasher.signature(s)).collect();
-    let mut groups = UnionFind::new(sets.len());
-    for (i, j) in candidate_pairs(&signatures) {
-        if jaccard(&sets[i], &sets[j]) >= threshold {
-            groups.union(i, j);
-        }
-    }
+    let band_keys: Vec<_> = (0..keys.len())
+        .into_par_iter()
+        .map(|i| hasher.band_keys(set(i)))
+        .collect();
+    let mut groups = similar_groups(keys.len(), &band_keys, |i, j| {
+        jaccard(set(i), set(j)) >= threshold
+    });
+    drop(band_keys);
     // A table cut off by the end of its file is matched by how much of it lies inside
-    // another table (its last, incomplete row set aside), not by Jaccard.
-    let mut holders: HashMap<u64, Vec<usize>> = HashMap::new();
-    for (i, set) in sets.iter().enumerate() {
-        for print in set {
-            holders.entry(*print).or_default().push(i);
+    // another table (its last, incomplete row set aside), not by Jaccard. Only the
+    // fingerprints of cut-off tables need to know where else they stand.
+    let cut_off: Vec<usize> = (0..keys.len()).filter(|&i| truncated[i]).collect();
+    let mut holders: HashMap<u64, Vec<usize>> = cut_off
+        .iter()
+        .flat_map(|&i| set(i).iter().map(|&p| (p, Vec::new())))
+        .collect();
+    if !holders.is_empty() {
+        for i in 0..keys.len() {
+            for print in set(i) {
+                if let Some(h) = holders.get_mut(print) {
+                    h.push(i);
+                }
+            }
         }
     }
-    for i in (0..sets.len()).filter(|&i| truncated[i]) {
-        let complete = complete_rows(&sets[i], &holders);
+    for &i in &cut_off {
+        let complete = complete_rows(set(i), &holders);
         let candidates: HashSet<usize> = complete
             .iter()
             .flat_map(|p| holders[p].iter().copied())
@@ -178,18 +277,13 @@ fn table_clusters(
             .collect();
         for j in candidates {
             if !complete.is_empty()
-                && intersection(&complete, &sets[j]) as f64 / complete.len() as f64 >= threshold
+                && intersection(&complete, set(j)) as f64 / complete.len() as f64 >= threshold
             {
                 groups.union(i, j);
             }
         }
     }
-    let mut clusters: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
-    for i in 0..sets.len() {
-        let root = groups.find(i);
-        clusters.entry(root).or_default().push(i);
-    }
-    let mut clusters: Vec<Vec<usize>> = clusters.into_values().filter(|m| m.len() > 1).collect();
+    let mut clusters = groups.groups();
     clusters.sort_by(|a, b| {
         b.len()
             .cmp(&a.len())
@@ -197,7 +291,7 @@ fn table_clusters(
     });
     let mut out = Vec::new();
     for (c, members) in clusters.iter().enumerate() {
-        let mode = most_common(members, &sets);
+        let mode = most_common(members, &set);
         let names: HashSet<String> = members
             .iter()
             .filter_map(|&m| info.get(&keys[m]).and_then(|p| p.project_name.clone()))
@@ -207,10 +301,10 @@ fn table_clusters(
             let (doc, seq) = keys[m];
             let project = info.get(&keys[m]);
             let similarity = if truncated[m] {
-                let complete = complete_rows(&sets[m], &holders);
-                intersection(&complete, &sets[mode]) as f64 / complete.len().max(1) as f64
+                let complete = complete_rows(set(m), &holders);
+                intersection(&complete, set(mode)) as f64 / complete.len().max(1) as f64
             } else {
-                jaccard(&sets[m], &sets[mode])
+                jaccard(set(m), set(mode))
             };
             out.push(TableClusterMember {
                 cluster_id: c as i64 + 1,
@@ -235,13 +329,92 @@ fn complete_rows(set: &[u64], holders: &HashMap<u64, Vec<usize>>) -> Vec<u64> {
 }
 
 /// The member whose table occurs most often in the cluster (ties: the first).
-fn most_common(members: &[usize], sets: &[Vec<u64>]) -> usize {
+fn most_common<'a>(members: &[usize], set: &impl Fn(usize) -> &'a [u64]) -> usize {
     let mut best = (0, members[0]);
     for &m in members {
-        let count = members.iter().filter(|&&o| sets[o] == sets[m]).count();
+        let count = members.iter().filter(|&&o| set(o) == set(m)).count();
         if count > best.0 {
             best = (count, m);
         }
     }
     best.1
+}
+
+/// The clusters of one text field: texts read and interned, clustered, then the members'
+/// own texts and project codes fetched in a second reading and handed to `sink` in
+/// cluster order, a few thousand at a time.
+#[allow(clippy::too_many_arguments)]
+fn text_clusters(
+    dataset: &Path,
+    (field, table, column, owner): (&str, &str, &str, &str),
+    doc_index: &HashMap<&str, u32>,
+    documents: &[input::DocumentInfo],
+    threshold: f64,
+    hasher: &MinHasher,
+    findings: &mut Findings,
+    sink: &mut impl TableSink,
+) -> Result<()> {
+    let mut index = TextIndex::default();
+    input::each_text(dataset, table, column, owner, |row| {
+        if let Some(&doc) = doc_index.get(row.doc_id) {
+            index.add(row.text, (doc, row.owner));
+        }
+    })?;
+    if index.is_empty() {
+        return Ok(());
+    }
+    findings.texts_compared += index.len();
+    let clusters = index.clusters(threshold, hasher);
+    let mut wanted: Vec<usize> = clusters
+        .iter()
+        .flat_map(|c| c.members.iter().map(|m| m.0))
+        .collect();
+    wanted.sort_unstable();
+    // Members' texts and codes as written (not folded), each distinct one stored once.
+    let mut strings = Interner::default();
+    let mut fetched: Vec<(u32, Option<u32>)> = Vec::with_capacity(wanted.len());
+    let mut next = wanted.iter().peekable();
+    let mut k = 0usize;
+    input::each_text(dataset, table, column, owner, |row| {
+        if !doc_index.contains_key(row.doc_id) {
+            return;
+        }
+        while next.peek() == Some(&&k) {
+            let code = row.project_code.map(|c| strings.intern(c));
+            fetched.push((strings.intern(row.text), code));
+            next.next();
+        }
+        k += 1;
+    })?;
+    anyhow::ensure!(
+        fetched.len() == wanted.len(),
+        "{}/{table} changed while it was being read",
+        dataset.display()
+    );
+    *findings
+        .text_cluster_counts
+        .entry(field.to_string())
+        .or_default() += clusters.len();
+    let mut batch = Vec::new();
+    for (c, cluster) in clusters.iter().enumerate() {
+        for &(k, similarity) in &cluster.members {
+            let (text, code) = fetched[wanted.binary_search(&k).expect("fetched")];
+            batch.push(TextClusterMember {
+                cluster_id: c as i64 + 1,
+                field: field.to_string(),
+                doc_id: documents[index.place(k).0 as usize].doc_id.clone(),
+                project_code: code.map(|c| strings.get(c).to_string()),
+                text: strings.get(text).to_string(),
+                similarity,
+            });
+        }
+        if batch.len() >= 4096 {
+            findings.keep_text_members(&batch);
+            sink.rows(&batch);
+            batch.clear();
+        }
+    }
+    findings.keep_text_members(&batch);
+    sink.rows(&batch);
+    Ok(())
 }

@@ -1,5 +1,6 @@
 //! The findings of `jixiao dups`, one struct per table of `schemas/dups/`.
 
+use super::report::SHOWN;
 use crate::record::TableSink;
 use crate::records;
 
@@ -56,10 +57,16 @@ pub struct Findings {
     pub row_groups: Vec<RowGroup>,
     /// `table_clusters`, largest cluster first.
     pub table_clusters: Vec<TableClusterMember>,
-    /// `text_clusters`.
+    /// The first members of `text_clusters` (all of them went to the writer).
     pub text_clusters: Vec<TextClusterMember>,
+    /// Members of `text_clusters`, in all.
+    pub text_members: usize,
+    /// Text clusters by field.
+    pub text_cluster_counts: std::collections::BTreeMap<String, usize>,
     /// `flags`.
     pub flags: Vec<Flag>,
+    /// Text occurrences compared (for throughput figures; not a table).
+    pub texts_compared: usize,
 }
 
 impl Findings {
@@ -83,11 +90,19 @@ impl Findings {
         ids.len()
     }
 
-    /// Hands every table to `sink`.
+    /// Counts text cluster members and keeps the first [`SHOWN`] for the report.
+    pub fn keep_text_members(&mut self, members: &[TextClusterMember]) {
+        self.text_members += members.len();
+        let room = SHOWN.saturating_sub(self.text_clusters.len());
+        self.text_clusters
+            .extend(members.iter().take(room).cloned());
+    }
+
+    /// Hands every table but `text_clusters` (streamed while analysing) to `sink`.
     pub fn write_to(&self, sink: &mut impl TableSink) {
         sink.rows(&self.row_groups);
         sink.rows(&self.table_clusters);
-        sink.rows(&self.text_clusters);
+        sink.rows::<TextClusterMember>(&[]);
         sink.rows(&self.flags);
     }
 }

@@ -14,7 +14,7 @@ fn esc(text: &str) -> String {
 }
 
 /// Rows shown per section; the Parquet tables hold everything.
-const SHOWN: usize = 200;
+pub const SHOWN: usize = 200;
 
 /// The report as one HTML page.
 pub fn html(findings: &Findings, documents: &[DocumentInfo]) -> String {
@@ -44,7 +44,7 @@ pub fn html(findings: &Findings, documents: &[DocumentInfo]) -> String {
          {clusters} clusters of reused indicator tables · {} pasted texts · {} implausible targets</p>",
         documents.len(),
         findings.row_groups.len(),
-        findings.text_clusters.len(),
+        findings.text_members,
         findings.flags.len()
     );
 

@@ -1,7 +1,7 @@
 //! `dups --text`: where a given text, or anything near it, appears, with counts by
 //! district and year.
 
-use super::fingerprint::fold;
+use super::fingerprint::{fold, fold_into};
 use super::input;
 use super::minhash::intersection;
 use super::text::shingles;
@@ -35,22 +35,30 @@ pub fn search(dataset: &Path, query: &str, threshold: f64) -> Result<(Vec<Hit>, 
         ("purpose", "projects", "purpose", "seq"),
         ("paragraph", "paragraphs", "text", "seq"),
     ] {
-        for occurrence in input::texts(dataset, table, column, owner)? {
-            let folded = fold(&occurrence.text);
+        let mut folded = String::new();
+        let mut found = Vec::new();
+        input::each_text(dataset, table, column, owner, |row| {
+            fold_into(row.text, &mut folded);
             let containment = if folded.contains(&wanted) {
                 1.0
             } else {
-                let found = intersection(&wanted_shingles, &shingles(&folded));
-                found as f64 / wanted_shingles.len().max(1) as f64
+                let common = intersection(&wanted_shingles, &shingles(&folded));
+                common as f64 / wanted_shingles.len().max(1) as f64
             };
             if containment >= threshold {
-                hits.push(Hit {
+                found.push(Hit {
                     field,
-                    occurrence,
+                    occurrence: input::TextOccurrence {
+                        doc_id: row.doc_id.to_string(),
+                        project_code: row.project_code.map(str::to_string),
+                        owner: row.owner,
+                        text: row.text.to_string(),
+                    },
                     containment,
                 });
             }
-        }
+        })?;
+        hits.extend(found);
     }
     let places: HashMap<String, (String, String)> = input::documents(dataset)?
         .into_iter()

@@ -1,138 +1,288 @@
 //! Near-duplicate texts: character 3-gram shingles (Chinese has no spaces between words),
-//! MinHash signatures, LSH candidates, exact Jaccard, clusters.
+//! MinHash band keys, LSH candidates, exact Jaccard, clusters.
+//!
+//! Texts are folded and interned as they are read: each distinct folded text is stored
+//! once, in one arena, and each occurrence costs 12 bytes. Signatures are computed for
+//! distinct texts only, in parallel, and only their band keys are kept.
 
-use super::fingerprint::fold;
-use super::input::TextOccurrence;
-use super::minhash::{candidate_pairs, jaccard, MinHasher, UnionFind};
-use super::records::TextClusterMember;
-use std::collections::{BTreeMap, HashMap, HashSet};
+use super::fingerprint::fold_into;
+use super::minhash::{jaccard, mix, similar_groups, BandKeys, MinHasher};
+use hashbrown::HashTable;
+use rayon::prelude::*;
+use std::hash::{BuildHasher, RandomState};
 
 /// Characters per shingle.
 const SHINGLE: usize = 3;
 
-/// The sorted, deduplicated shingle hashes of folded text; a text shorter than a shingle
-/// is one shingle of its own.
+/// The sorted, deduplicated shingles of folded text; a text shorter than a shingle is
+/// one shingle of its own.
 pub fn shingles(folded: &str) -> Vec<u64> {
-    let chars: Vec<char> = folded.chars().collect();
-    let hash = |piece: &[char]| {
-        let text: String = piece.iter().collect();
-        u64::from_le_bytes(
-            blake3::hash(text.as_bytes()).as_bytes()[..8]
-                .try_into()
-                .expect("8 bytes"),
-        )
-    };
-    let mut out: Vec<u64> = if chars.len() < SHINGLE {
-        vec![hash(&chars)]
-    } else {
-        chars.windows(SHINGLE).map(hash).collect()
-    };
-    out.sort_unstable();
-    out.dedup();
+    let mut out = Vec::new();
+    shingles_into(folded, &mut out);
     out
 }
 
-/// Clusters of one field's texts that stand in at least two places.
-pub fn clusters(
-    field: &str,
-    occurrences: Vec<TextOccurrence>,
-    threshold: f64,
-    hasher: &MinHasher,
-) -> Vec<TextClusterMember> {
-    // Distinct texts after folding, each with its occurrences.
-    let mut distinct: BTreeMap<String, Vec<TextOccurrence>> = BTreeMap::new();
-    for occurrence in occurrences {
-        distinct
-            .entry(fold(&occurrence.text))
-            .or_default()
-            .push(occurrence);
-    }
-    let keys: Vec<String> = distinct.keys().cloned().collect();
-    let sets: Vec<Vec<u64>> = keys.iter().map(|k| shingles(k)).collect();
-    let signatures: Vec<Vec<u64>> = sets.iter().map(|s| hasher.signature(s)).collect();
-    let mut groups = UnionFind::new(keys.len());
-    for (i, j) in candidate_pairs(&signatures) {
-        if jaccard(&sets[i], &sets[j]) >= threshold {
-            groups.union(i, j);
+/// [`shingles`] into `out` (cleared first). Three characters of at most 21 bits each
+/// pack into one 64-bit word exactly, so shingles are compared without collisions;
+/// [`mix`] spreads them before MinHash.
+pub fn shingles_into(folded: &str, out: &mut Vec<u64>) {
+    out.clear();
+    let mut window = 0u64;
+    let mut seen = 0usize;
+    for c in folded.chars() {
+        window = ((window << 21) | u64::from(c)) & ((1 << 63) - 1);
+        seen += 1;
+        if seen >= SHINGLE {
+            out.push(mix(window));
         }
     }
-    let mut by_root: HashMap<usize, Vec<usize>> = HashMap::new();
-    for i in 0..keys.len() {
-        by_root.entry(groups.find(i)).or_default().push(i);
+    if seen < SHINGLE {
+        // Short texts: the top bit and the length keep them apart from any 3-gram.
+        out.push(mix((1 << 63) | ((seen as u64) << 42) | window));
     }
-    let places = |members: &[usize]| -> usize {
-        members
-            .iter()
-            .flat_map(|&m| {
-                distinct[&keys[m]]
-                    .iter()
-                    .map(|o| (o.doc_id.as_str(), o.owner))
+    out.sort_unstable();
+    out.dedup();
+}
+
+/// Where a text stands: its document's number and its owner (project or paragraph
+/// number); occurrences with the same place are one place.
+pub type Place = (u32, i32);
+
+#[derive(Clone, Copy)]
+struct Occurrence {
+    text: u32,
+    place: Place,
+}
+
+/// Strings stored once each, in one arena, numbered in the order first seen.
+#[derive(Default)]
+pub struct Interner {
+    arena: String,
+    ends: Vec<usize>,
+    lookup: HashTable<u32>,
+    state: RandomState,
+}
+
+impl Interner {
+    /// The number of `text`, storing it if it is new.
+    pub fn intern(&mut self, text: &str) -> u32 {
+        let hash = self.state.hash_one(text);
+        let (arena, ends) = (&self.arena, &self.ends);
+        if let Some(&id) = self
+            .lookup
+            .find(hash, |&i| slice(arena, ends, i as usize) == text)
+        {
+            return id;
+        }
+        let id = self.ends.len() as u32;
+        self.arena.push_str(text);
+        self.ends.push(self.arena.len());
+        let (arena, ends, state) = (&self.arena, &self.ends, &self.state);
+        self.lookup.insert_unique(hash, id, |&i| {
+            state.hash_one(slice(arena, ends, i as usize))
+        });
+        id
+    }
+
+    /// String number `i`.
+    pub fn get(&self, i: u32) -> &str {
+        slice(&self.arena, &self.ends, i as usize)
+    }
+
+    /// Strings stored.
+    pub fn count(&self) -> usize {
+        self.ends.len()
+    }
+}
+
+fn slice<'a>(arena: &'a str, ends: &[usize], i: usize) -> &'a str {
+    &arena[if i == 0 { 0 } else { ends[i - 1] }..ends[i]]
+}
+
+/// The texts of one field, folded and interned, with their occurrences in reading order.
+#[derive(Default)]
+pub struct TextIndex {
+    texts: Interner,
+    occurrences: Vec<Occurrence>,
+    folded: String,
+}
+
+/// A cluster of texts: occurrence numbers (in the order they were added) with their
+/// similarity to the cluster's most frequent text.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TextCluster {
+    pub members: Vec<(usize, f64)>,
+}
+
+impl TextIndex {
+    /// Adds an occurrence of `text` at `place`.
+    pub fn add(&mut self, text: &str, place: Place) {
+        fold_into(text, &mut self.folded);
+        let id = self.texts.intern(&self.folded);
+        self.occurrences.push(Occurrence { text: id, place });
+    }
+
+    /// Occurrences added so far.
+    pub fn len(&self) -> usize {
+        self.occurrences.len()
+    }
+
+    /// Whether nothing was added.
+    pub fn is_empty(&self) -> bool {
+        self.occurrences.is_empty()
+    }
+
+    /// Distinct folded texts.
+    pub fn distinct(&self) -> usize {
+        self.texts.count()
+    }
+
+    fn text(&self, i: usize) -> &str {
+        self.texts.get(i as u32)
+    }
+
+    /// The place of occurrence `k`.
+    pub fn place(&self, k: usize) -> Place {
+        self.occurrences[k].place
+    }
+
+    /// Groups of texts at least `threshold` similar (directly or through others) that
+    /// stand in at least two places: most places first, then by their smallest text.
+    pub fn clusters(&self, threshold: f64, hasher: &MinHasher) -> Vec<TextCluster> {
+        let n = self.distinct();
+        let keys: Vec<BandKeys> = (0..n)
+            .into_par_iter()
+            .map_init(Vec::new, |buffer, i| {
+                shingles_into(self.text(i), buffer);
+                hasher.band_keys(buffer)
             })
-            .collect::<HashSet<_>>()
-            .len()
-    };
-    let mut found: Vec<Vec<usize>> = by_root.into_values().filter(|m| places(m) > 1).collect();
-    found.sort_by(|a, b| {
-        places(b)
-            .cmp(&places(a))
-            .then_with(|| keys[a[0]].cmp(&keys[b[0]]))
-    });
-    let mut out = Vec::new();
-    for (c, members) in found.iter().enumerate() {
-        let mode = *members
-            .iter()
-            .max_by_key(|&&m| (distinct[&keys[m]].len(), std::cmp::Reverse(m)))
-            .expect("non-empty");
-        for &m in members {
-            let similarity = jaccard(&sets[m], &sets[mode]);
-            for occurrence in &distinct[&keys[m]] {
-                out.push(TextClusterMember {
-                    cluster_id: c as i64 + 1,
-                    field: field.to_string(),
-                    doc_id: occurrence.doc_id.clone(),
-                    project_code: occurrence.project_code.clone(),
-                    text: occurrence.text.clone(),
-                    similarity,
-                });
-            }
+            .collect();
+        let mut groups = similar_groups(n, &keys, |i, j| {
+            jaccard(&shingles(self.text(i)), &shingles(self.text(j))) >= threshold
+        });
+        drop(keys);
+        // Occurrences by distinct text (counting sort): `by_text[starts[i]..starts[i + 1]]`.
+        let mut starts = vec![0u32; n + 1];
+        for o in &self.occurrences {
+            starts[o.text as usize + 1] += 1;
         }
+        for i in 0..n {
+            starts[i + 1] += starts[i];
+        }
+        let mut by_text = vec![0u32; self.occurrences.len()];
+        let mut next = starts.clone();
+        for (k, o) in self.occurrences.iter().enumerate() {
+            by_text[next[o.text as usize] as usize] = k as u32;
+            next[o.text as usize] += 1;
+        }
+        let occurrences_of = |i: usize| &by_text[starts[i] as usize..starts[i + 1] as usize];
+        let mut candidates = groups.groups();
+        let mut grouped = vec![false; n];
+        for &i in candidates.iter().flatten() {
+            grouped[i] = true;
+        }
+        candidates.extend(
+            (0..n)
+                .filter(|&i| !grouped[i] && occurrences_of(i).len() > 1)
+                .map(|i| vec![i]),
+        );
+        let places = |members: &[usize]| {
+            let mut places: Vec<Place> = members
+                .iter()
+                .flat_map(|&m| occurrences_of(m).iter().map(|&k| self.place(k as usize)))
+                .collect();
+            places.sort_unstable();
+            places.dedup();
+            places.len()
+        };
+        let mut found: Vec<(usize, Vec<usize>)> = candidates
+            .into_iter()
+            .map(|mut members| {
+                members.sort_by(|&a, &b| self.text(a).cmp(self.text(b)));
+                (places(&members), members)
+            })
+            .filter(|(places, _)| *places > 1)
+            .collect();
+        found.sort_by(|(pa, a), (pb, b)| {
+            pb.cmp(pa)
+                .then_with(|| self.text(a[0]).cmp(self.text(b[0])))
+        });
+        found
+            .into_iter()
+            .map(|(_, members)| {
+                let mode = *members
+                    .iter()
+                    .rev()
+                    .max_by_key(|&&m| occurrences_of(m).len())
+                    .expect("non-empty");
+                let mode_shingles = shingles(self.text(mode));
+                let members = members
+                    .iter()
+                    .flat_map(|&m| {
+                        let similarity = jaccard(&shingles(self.text(m)), &mode_shingles);
+                        occurrences_of(m)
+                            .iter()
+                            .map(move |&k| (k as usize, similarity))
+                    })
+                    .collect();
+                TextCluster { members }
+            })
+            .collect()
     }
-    out
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn at(doc: &str, owner: i32, text: &str) -> TextOccurrence {
-        TextOccurrence {
-            doc_id: doc.into(),
-            project_code: None,
-            owner,
-            text: text.into(),
+    fn index(texts: &[(u32, i32, &str)]) -> TextIndex {
+        let mut index = TextIndex::default();
+        for &(doc, owner, text) in texts {
+            index.add(text, (doc, owner));
         }
+        index
     }
 
     #[test]
     fn a_word_changed_is_still_the_same_text() {
-        let texts = vec![
-            at(
-                "a",
+        let index = index(&[
+            (
+                0,
                 1,
                 "调查中单位人员对单位环境满意和较满意的人数占调查总人数的比率",
             ),
-            at(
-                "b",
+            (
+                1,
                 1,
                 "调查中单位职工对单位环境满意和较满意的人数占调查总人数的比率",
             ),
-            at("c", 2, "保障本单位2名人事代理人员工资及保险按时拨付"),
-        ];
-        let found = clusters("description", texts, 0.7, &MinHasher::default());
-        let docs: Vec<&str> = found.iter().map(|m| m.doc_id.as_str()).collect();
-        assert_eq!(docs.len(), 2, "{found:?}");
-        assert!(docs.contains(&"a") && docs.contains(&"b"));
-        assert!(found.iter().all(|m| m.similarity > 0.7));
+            (2, 2, "保障本单位2名人事代理人员工资及保险按时拨付"),
+        ]);
+        let found = index.clusters(0.7, &MinHasher::default());
+        assert_eq!(found.len(), 1, "{found:?}");
+        let members: Vec<usize> = found[0].members.iter().map(|m| m.0).collect();
+        assert_eq!(members.len(), 2);
+        assert!(members.contains(&0) && members.contains(&1));
+        assert!(found[0].members.iter().all(|m| m.1 > 0.7));
+    }
+
+    #[test]
+    fn folded_copies_are_one_text_and_one_place_is_no_cluster() {
+        let index = index(&[
+            (0, 1, "确保资金按时拨付。"),
+            (0, 1, "确保资金按时拨付"),
+            (1, 3, "确保资金 按时拨付"),
+            (2, 1, "提高服务质量和效率"),
+            (2, 1, "提高服务质量和效率"),
+        ]);
+        assert_eq!(index.distinct(), 2);
+        let found = index.clusters(0.7, &MinHasher::default());
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(
+            found[0].members,
+            vec![(0, 1.0), (1, 1.0), (2, 1.0)],
+            "the same text twice in one project is not a duplicate"
+        );
     }
 
     #[test]
@@ -140,5 +290,7 @@ mod tests {
         assert_eq!(shingles("是").len(), 1);
         assert_eq!(shingles("满意度").len(), 1);
         assert_eq!(shingles("满意度高").len(), 2);
+        assert_ne!(shingles("是"), shingles("否"));
+        assert_ne!(shingles("满意"), shingles("满意度"));
     }
 }
