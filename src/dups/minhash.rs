@@ -7,22 +7,19 @@
 
 use rayon::prelude::*;
 
-/// Signature length and banding: 128 hashes in 16 bands of 8 rows put the LSH threshold
-/// near (1/16)^(1/8) ≈ 0.71, below the default similarity thresholds, so that pairs above
-/// them are found with high probability (a pair at 0.8 with probability 0.97, at 0.9
-/// with 0.999).
+/// Signature length: 128 hashes, cut into bands by [`MinHasher::for_threshold`].
 pub const HASHES: usize = 128;
-/// Bands of the signature; a pair is a candidate when one band agrees whole.
-pub const BANDS: usize = 16;
-const ROWS: usize = HASHES / BANDS;
 
-/// The band keys of one set.
-pub type BandKeys = [u32; BANDS];
+/// The smallest probability that a pair exactly at the threshold becomes a candidate.
+const RECALL_AT_THRESHOLD: f64 = 0.99;
 
-/// The hash family: `a·x + b` over 64-bit words, with fixed odd multipliers.
+/// The hash family: `a·x + b` over 64-bit words, with fixed odd multipliers, and how
+/// signatures are cut into bands.
 pub struct MinHasher {
     multipliers: [u64; HASHES],
     offsets: [u64; HASHES],
+    bands: usize,
+    rows: usize,
 }
 
 /// SplitMix64's finaliser: spreads structured 64-bit values (packed characters) over
@@ -33,8 +30,33 @@ pub fn mix(mut z: u64) -> u64 {
     z ^ (z >> 31)
 }
 
-impl Default for MinHasher {
-    fn default() -> Self {
+impl MinHasher {
+    /// Bands for similarity `threshold`: the fewest (each as long as possible, so that
+    /// dissimilar pairs rarely become candidates) that still make a pair exactly at the
+    /// threshold a candidate with probability at least 0.99 — a pair agrees in a band of
+    /// `r` rows with probability `t^r`, in one of `b` bands with `1 - (1 - t^r)^b`.
+    /// At 0.7 that is 32 bands of 4 rows, at 0.8 21 of 6, at 0.9 12 of 10.
+    pub fn for_threshold(threshold: f64) -> Self {
+        let rows = (1..=HASHES)
+            .rev()
+            .find(|&rows| {
+                let bands = (HASHES / rows) as i32;
+                1.0 - (1.0 - threshold.powi(rows as i32)).powi(bands) >= RECALL_AT_THRESHOLD
+            })
+            .unwrap_or(1);
+        MinHasher {
+            bands: HASHES / rows,
+            rows,
+            ..Self::family()
+        }
+    }
+
+    /// Bands per signature: [`MinHasher::band_keys`] writes this many keys.
+    pub fn bands(&self) -> usize {
+        self.bands
+    }
+
+    fn family() -> Self {
         // SplitMix64 from a fixed seed: the same signatures on every run.
         let mut state = 0x6A09_E667_F3BC_C909u64;
         let mut next = || {
@@ -50,6 +72,8 @@ impl Default for MinHasher {
         MinHasher {
             multipliers,
             offsets,
+            bands: 1,
+            rows: HASHES,
         }
     }
 }
@@ -68,31 +92,48 @@ impl MinHasher {
         minima
     }
 
-    /// The band keys of a set: each band of its signature hashed to 32 bits. Two sets
-    /// whose keys agree in a band are candidates; a key collision of unrelated bands
-    /// only costs one exact check.
-    pub fn band_keys(&self, elements: &[u64]) -> BandKeys {
+    /// The band keys of a set, appended to `keys`: each band of its signature hashed to
+    /// 32 bits. Two sets whose keys agree in a band are candidates; a key collision of
+    /// unrelated bands only costs one exact check.
+    pub fn band_keys(&self, elements: &[u64], keys: &mut Vec<u32>) {
         let signature = self.signature(elements);
-        let mut keys = [0u32; BANDS];
-        for (key, band) in keys.iter_mut().zip(signature.chunks_exact(ROWS)) {
+        for band in signature.chunks_exact(self.rows).take(self.bands) {
             let folded = band
                 .iter()
                 .fold(0u64, |h, v| mix(h ^ v).wrapping_add(0x9E37_79B9_7F4A_7C15));
-            *key = (folded >> 32) as u32;
+            keys.push((folded >> 32) as u32);
         }
-        keys
+    }
+
+    /// The band keys of sets `0..n`, computed in parallel: `bands()` keys per set, in
+    /// order. `set(i, buffer)` puts set `i` into `buffer`.
+    pub fn all_band_keys(&self, n: usize, set: impl Fn(usize, &mut Vec<u64>) + Sync) -> Vec<u32> {
+        let chunks: Vec<Vec<u32>> = (0..n)
+            .into_par_iter()
+            .chunks(1024)
+            .map(|chunk| {
+                let mut keys = Vec::with_capacity(chunk.len() * self.bands);
+                let mut buffer = Vec::new();
+                for i in chunk {
+                    set(i, &mut buffer);
+                    self.band_keys(&buffer, &mut keys);
+                }
+                keys
+            })
+            .collect();
+        chunks.concat()
     }
 }
 
 /// Pairs `(i, j)`, `i < j`, of sets whose keys agree in at least one band, sorted and
 /// without repeats. Each band's keys are sorted with their set numbers; runs of equal
 /// keys are the buckets.
-pub fn candidate_pairs(keys: &[BandKeys]) -> Vec<(u32, u32)> {
-    let mut pairs: Vec<(u32, u32)> = (0..BANDS)
+pub fn candidate_pairs(keys: &[u32], bands: usize) -> Vec<(u32, u32)> {
+    let mut pairs: Vec<(u32, u32)> = (0..bands)
         .into_par_iter()
         .flat_map_iter(|band| {
             let mut column: Vec<u64> = keys
-                .iter()
+                .chunks_exact(bands)
                 .enumerate()
                 .map(|(i, k)| (u64::from(k[band]) << 32) | i as u64)
                 .collect();
@@ -209,10 +250,12 @@ impl UnionFind {
 /// are similar, directly or through others.
 pub fn similar_groups(
     n: usize,
-    keys: &[BandKeys],
+    keys: &[u32],
+    bands: usize,
     similar: impl Fn(usize, usize) -> bool + Sync,
 ) -> UnionFind {
-    let pairs = candidate_pairs(keys);
+    debug_assert_eq!(keys.len(), n * bands);
+    let pairs = candidate_pairs(keys, bands);
     let verified: Vec<(u32, u32)> = pairs
         .into_par_iter()
         .filter(|&(i, j)| similar(i as usize, j as usize))
@@ -230,22 +273,34 @@ mod tests {
 
     #[test]
     fn similar_sets_become_candidates_and_unrelated_ones_do_not() {
-        let hasher = MinHasher::default();
+        let hasher = MinHasher::for_threshold(0.8);
         let base: Vec<u64> = (0..40).map(|i| mix(i * 7919)).collect();
         let mut near = base.clone();
         near[0] = mix(999_999_937); // 39 of 41 shared: Jaccard 0.95
         let unrelated: Vec<u64> = (0..40).map(|i| mix(1_000_000 + i * 104_729)).collect();
-        let keys: Vec<BandKeys> = [&base, &near, &unrelated]
-            .iter()
-            .map(|s| hasher.band_keys(s))
-            .collect();
-        let pairs = candidate_pairs(&keys);
+        let mut keys = Vec::new();
+        for set in [&base, &near, &unrelated] {
+            hasher.band_keys(set, &mut keys);
+        }
+        let pairs = candidate_pairs(&keys, hasher.bands());
         assert!(pairs.contains(&(0, 1)), "{pairs:?}");
         assert!(!pairs.iter().any(|&(i, j)| i == 2 || j == 2), "{pairs:?}");
         let (mut a, mut b) = (base.clone(), near.clone());
         a.sort_unstable();
         b.sort_unstable();
         assert!((jaccard(&a, &b) - 39.0 / 41.0).abs() < 1e-9);
+    }
+
+    #[test]
+    fn bands_follow_the_threshold() {
+        let bands = |t| {
+            let h = MinHasher::for_threshold(t);
+            (h.bands, h.rows)
+        };
+        assert_eq!(bands(0.7), (32, 4));
+        assert_eq!(bands(0.8), (21, 6));
+        assert_eq!(bands(0.9), (12, 10));
+        assert_eq!(bands(0.0), (128, 1));
     }
 
     #[test]

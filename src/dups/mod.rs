@@ -74,7 +74,6 @@ pub fn analyse(
     let rows = indicator_rows(dataset, &doc_index, &mut findings)?;
     findings.row_groups = row_groups(dataset, &rows, &documents)?;
     findings.table_clusters = table_clusters(rows, &projects, &documents, options.threshold);
-    let hasher = MinHasher::default();
     for field in TEXT_FIELDS {
         text_clusters(
             dataset,
@@ -82,7 +81,6 @@ pub fn analyse(
             &doc_index,
             &documents,
             options.text_threshold,
-            &hasher,
             &mut findings,
             texts,
         )?;
@@ -242,12 +240,12 @@ fn table_clusters(
         .iter()
         .map(|k| info.get(k).is_some_and(|p| p.truncated))
         .collect();
-    let hasher = MinHasher::default();
-    let band_keys: Vec<_> = (0..keys.len())
-        .into_par_iter()
-        .map(|i| hasher.band_keys(set(i)))
-        .collect();
-    let mut groups = similar_groups(keys.len(), &band_keys, |i, j| {
+    let hasher = MinHasher::for_threshold(threshold);
+    let band_keys = hasher.all_band_keys(keys.len(), |i, buffer| {
+        buffer.clear();
+        buffer.extend_from_slice(set(i));
+    });
+    let mut groups = similar_groups(keys.len(), &band_keys, hasher.bands(), |i, j| {
         jaccard(set(i), set(j)) >= threshold
     });
     drop(band_keys);
@@ -350,7 +348,6 @@ fn text_clusters(
     doc_index: &HashMap<&str, u32>,
     documents: &[input::DocumentInfo],
     threshold: f64,
-    hasher: &MinHasher,
     findings: &mut Findings,
     sink: &mut impl TableSink,
 ) -> Result<()> {
@@ -364,7 +361,7 @@ fn text_clusters(
         return Ok(());
     }
     findings.texts_compared += index.len();
-    let clusters = index.clusters(threshold, hasher);
+    let clusters = index.clusters(threshold);
     let mut wanted: Vec<usize> = clusters
         .iter()
         .flat_map(|c| c.members.iter().map(|m| m.0))

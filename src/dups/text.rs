@@ -6,9 +6,8 @@
 //! distinct texts only, in parallel, and only their band keys are kept.
 
 use super::fingerprint::fold_into;
-use super::minhash::{jaccard, mix, similar_groups, BandKeys, MinHasher};
+use super::minhash::{jaccard, mix, similar_groups, MinHasher};
 use hashbrown::HashTable;
-use rayon::prelude::*;
 use std::hash::{BuildHasher, RandomState};
 
 /// Characters per shingle.
@@ -148,16 +147,11 @@ impl TextIndex {
 
     /// Groups of texts at least `threshold` similar (directly or through others) that
     /// stand in at least two places: most places first, then by their smallest text.
-    pub fn clusters(&self, threshold: f64, hasher: &MinHasher) -> Vec<TextCluster> {
+    pub fn clusters(&self, threshold: f64) -> Vec<TextCluster> {
         let n = self.distinct();
-        let keys: Vec<BandKeys> = (0..n)
-            .into_par_iter()
-            .map_init(Vec::new, |buffer, i| {
-                shingles_into(self.text(i), buffer);
-                hasher.band_keys(buffer)
-            })
-            .collect();
-        let mut groups = similar_groups(n, &keys, |i, j| {
+        let hasher = MinHasher::for_threshold(threshold);
+        let keys = hasher.all_band_keys(n, |i, buffer| shingles_into(self.text(i), buffer));
+        let mut groups = similar_groups(n, &keys, hasher.bands(), |i, j| {
             jaccard(&shingles(self.text(i)), &shingles(self.text(j))) >= threshold
         });
         drop(keys);
@@ -258,7 +252,7 @@ mod tests {
             ),
             (2, 2, "保障本单位2名人事代理人员工资及保险按时拨付"),
         ]);
-        let found = index.clusters(0.7, &MinHasher::default());
+        let found = index.clusters(0.7);
         assert_eq!(found.len(), 1, "{found:?}");
         let members: Vec<usize> = found[0].members.iter().map(|m| m.0).collect();
         assert_eq!(members.len(), 2);
@@ -276,7 +270,7 @@ mod tests {
             (2, 1, "提高服务质量和效率"),
         ]);
         assert_eq!(index.distinct(), 2);
-        let found = index.clusters(0.7, &MinHasher::default());
+        let found = index.clusters(0.7);
         assert_eq!(found.len(), 1, "{found:?}");
         assert_eq!(
             found[0].members,
