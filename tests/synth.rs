@@ -5,7 +5,7 @@ use jixiao::batch::process_bytes;
 use jixiao::extract::records::Extraction;
 use jixiao::extract::vocab::Vocab;
 use jixiao::record::TsvTables;
-use jixiao::synth::generate;
+use jixiao::synth::{generate, generate_planted, PlantKind};
 use pretty_assertions::assert_eq;
 
 fn tables(mut extraction: Extraction) -> Vec<(&'static str, String)> {
@@ -45,4 +45,61 @@ fn the_generator_is_deterministic() {
         assert_eq!(generate(7, index).bytes, generate(7, index).bytes);
     }
     assert_ne!(generate(7, 3).bytes, generate(8, 3).bytes);
+}
+
+#[test]
+fn planted_documents_yield_their_truth_and_plants_copy_their_source() {
+    let vocab = Vocab::builtin();
+    let mut kinds = std::collections::BTreeMap::new();
+    for index in 0..120 {
+        let (file, plant) = generate_planted(11, index, None);
+        let extraction = process_bytes(file.path.clone(), &file.bytes, &vocab);
+        if let Some(plant) = &plant {
+            *kinds.entry(plant.kind.name()).or_insert(0) += 1;
+            let projects = &extraction.projects;
+            let target = projects.last().expect("the plant is the last project");
+            assert_eq!(target.project_code.as_deref(), Some(&*plant.target_code));
+            let (source_file, _) = generate_planted(11, plant.source_index, None);
+            let source = process_bytes(source_file.path, &source_file.bytes, &vocab);
+            assert_eq!(
+                source.projects[0].project_code.as_deref(),
+                Some(&*plant.source_code)
+            );
+            let rows = |e: &Extraction, seq: i32| -> Vec<String> {
+                let mut rows: Vec<String> = e
+                    .indicators
+                    .iter()
+                    .filter(|i| i.project_seq == seq)
+                    .map(|i| format!("{:?}{:?}{:?}", i.level3, i.description, i.value_raw))
+                    .collect();
+                rows.sort();
+                rows
+            };
+            let (copied, original) = (rows(&extraction, target.seq), rows(&source, 1));
+            let purposes = (target.purpose.clone(), source.projects[0].purpose.clone());
+            match plant.kind {
+                PlantKind::Exact | PlantKind::Reordered => {
+                    assert_eq!(copied, original);
+                    assert_eq!(purposes.0, purposes.1);
+                }
+                PlantKind::Edited => {
+                    let same = copied.iter().filter(|r| original.contains(r)).count();
+                    assert_eq!(same, original.len() - 1, "one row edited");
+                    assert_ne!(purposes.0, purposes.1);
+                }
+                PlantKind::Decoy => {
+                    let same = copied.iter().filter(|r| original.contains(r)).count();
+                    assert!(
+                        same <= original.len() / 2 + 1,
+                        "{same} of {}",
+                        original.len()
+                    );
+                }
+            }
+        }
+        for ((table, got), (_, want)) in tables(extraction).into_iter().zip(tables(file.truth)) {
+            assert_eq!(got, want, "document {index} ({}), table {table}", file.path);
+        }
+    }
+    assert_eq!(kinds.len(), 4, "every kind planted: {kinds:?}");
 }

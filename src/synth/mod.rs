@@ -10,10 +10,11 @@ mod model;
 mod render;
 mod truth;
 
-pub use model::{Format, SynthDocument};
+pub use model::{Format, Plant, PlantKind, SynthDocument};
 
 use crate::extract::records::Extraction;
-use rand::SeedableRng;
+use rand::seq::IndexedRandom;
+use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
 /// One generated document.
@@ -33,12 +34,63 @@ pub fn generate(seed: u64, index: u64) -> SynthFile {
 
 /// Like [`generate`], with the storage format forced (for benchmarks by format).
 pub fn generate_as(seed: u64, index: u64, format: Option<Format>) -> SynthFile {
-    let mut rng = ChaCha8Rng::seed_from_u64(seed ^ index.wrapping_mul(0x9E37_79B9_7F4A_7C15));
-    let mut document = model::draw(&mut rng, index);
+    let mut document = model::draw(&mut stream(seed, index), index);
     if let Some(format) = format {
         document.format = format;
     }
-    let blocks = layout::blocks(&document);
+    render(&document)
+}
+
+/// Share of documents that get a planted copy of another document's project.
+const PLANTED_SHARE: f64 = 0.25;
+
+/// Document `index` of a corpus for measuring duplicate detection: every text unique
+/// ([`model::Vocabulary::Unique`]), and in a quarter of the documents one extra project
+/// that copies project 1 of an earlier document, made one of the [`PlantKind`] ways
+/// (drawn at random), when both use the same table layout. Returns the file and, if it got one, its plant.
+pub fn generate_planted(
+    seed: u64,
+    index: u64,
+    format: Option<Format>,
+) -> (SynthFile, Option<Plant>) {
+    let mut rng = stream(seed, index);
+    let mut document = model::draw_with(&mut rng, index, model::Vocabulary::Unique);
+    if let Some(format) = format {
+        document.format = format;
+    }
+    let mut planted = None;
+    if index > 0 && rng.random_bool(PLANTED_SHARE) {
+        let source_index = rng.random_range(0..index);
+        // The source document drawn again from its own stream: its first project is
+        // never a plant (plants are appended), so it is the same project it printed.
+        let source = model::draw_with(
+            &mut stream(seed, source_index),
+            source_index,
+            model::Vocabulary::Unique,
+        );
+        let kind = *PlantKind::ALL.choose(&mut rng).expect("non-empty");
+        // Copies stay within one table layout: a document without 三级指标 could not
+        // show the source's level-3 names.
+        if source.layout == document.layout {
+            planted = Some(model::plant(
+                &mut rng,
+                &mut document,
+                &source.projects[0],
+                source_index,
+                kind,
+            ));
+        }
+    }
+    (render(&document), planted)
+}
+
+/// Document `index`'s own random stream.
+fn stream(seed: u64, index: u64) -> ChaCha8Rng {
+    ChaCha8Rng::seed_from_u64(seed ^ index.wrapping_mul(0x9E37_79B9_7F4A_7C15))
+}
+
+fn render(document: &SynthDocument) -> SynthFile {
+    let blocks = layout::blocks(document);
     let bytes = match document.format {
         Format::TextUtf8 => render::text(&blocks).into_bytes(),
         Format::TextGb18030 => {
@@ -50,6 +102,6 @@ pub fn generate_as(seed: u64, index: u64, format: Option<Format>) -> SynthFile {
     SynthFile {
         path: document.path(),
         bytes,
-        truth: truth::records(&document),
+        truth: truth::records(document),
     }
 }

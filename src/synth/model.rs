@@ -1,6 +1,6 @@
 //! The model of a synthetic document and how it is drawn at random.
 
-use rand::seq::IndexedRandom;
+use rand::seq::{IndexedRandom, SliceRandom};
 use rand::Rng;
 
 /// How the document is stored.
@@ -34,7 +34,7 @@ pub struct Labels {
 }
 
 /// A target value with what it must parse to.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Target {
     pub raw: &'static str,
     pub op: Option<&'static str>,
@@ -45,7 +45,7 @@ pub struct Target {
 }
 
 /// One indicator row.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Indicator {
     pub level1: &'static str,
     pub level2: &'static str,
@@ -370,8 +370,38 @@ const COST_LEVEL1: (&str, &[&str]) = (
     &["经济成本指标", "社会成本指标", "生态环境成本指标"],
 );
 
+/// Where a document's texts come from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Vocabulary {
+    /// The boilerplate of real documents: a few phrases each, indicator tables reused by
+    /// several projects of a document.
+    Boilerplate,
+    /// Project names, purposes, goals and indicator descriptions drawn character by
+    /// character, so unique: a background in which only planted copies are duplicates.
+    Unique,
+}
+
+/// Random CJK text of a length in `lengths` (in characters).
+fn random_text(rng: &mut impl Rng, lengths: std::ops::RangeInclusive<usize>) -> String {
+    let n = rng.random_range(lengths);
+    (0..n).map(|_| random_char(rng)).collect()
+}
+
+fn random_char(rng: &mut impl Rng) -> char {
+    char::from_u32(rng.random_range(0x4E00..=0x9FA5)).expect("a CJK ideograph")
+}
+
+/// Lengths of unique texts: at least 24 characters, so that one character changed in
+/// every 24 keeps a copy's 3-gram Jaccard similarity above 0.7 (see [`edit`]).
+const UNIQUE_TEXT: std::ops::RangeInclusive<usize> = 24..=48;
+
 /// Draws a document.
 pub fn draw(rng: &mut impl Rng, index: u64) -> SynthDocument {
+    draw_with(rng, index, Vocabulary::Boilerplate)
+}
+
+/// Draws a document with texts from `vocabulary`.
+pub fn draw_with(rng: &mut impl Rng, index: u64, vocabulary: Vocabulary) -> SynthDocument {
     let (region, division_code) = *REGIONS.choose(rng).expect("non-empty");
     let department = *DEPARTMENTS.choose(rng).expect("non-empty");
     let year = rng.random_range(2019..=2025);
@@ -399,9 +429,12 @@ pub fn draw(rng: &mut impl Rng, index: u64) -> SynthDocument {
     };
     let cost_first_level = year >= 2021 && rng.random_bool(0.5);
     // Boilerplate: a few indicator tables per document, reused by several projects.
-    let templates: Vec<Vec<Indicator>> = (0..rng.random_range(1..=3))
-        .map(|_| indicators(rng, cost_first_level))
-        .collect();
+    let templates: Vec<Vec<Indicator>> = match vocabulary {
+        Vocabulary::Boilerplate => (0..rng.random_range(1..=3))
+            .map(|_| indicators(rng, cost_first_level, vocabulary))
+            .collect(),
+        Vocabulary::Unique => Vec::new(),
+    };
     let n_projects = rng.random_range(1..=15);
     let projects = (0..n_projects)
         .map(|i| {
@@ -413,6 +446,7 @@ pub fn draw(rng: &mut impl Rng, index: u64) -> SynthDocument {
                 wan_yuan,
                 &templates,
                 cost_first_level,
+                vocabulary,
             )
         })
         .collect();
@@ -449,15 +483,53 @@ fn project(
     wan_yuan: bool,
     templates: &[Vec<Indicator>],
     cost_first_level: bool,
+    vocabulary: Vocabulary,
 ) -> Project {
     let stem = *PROJECT_STEMS.choose(rng).expect("non-empty");
-    let serial: String = (0..13)
-        .map(|_| {
-            *b"0123456789ABCDEFGHJKLMNPQRSTUVWXYZ"
-                .choose(rng)
-                .expect("c") as char
-        })
-        .collect();
+    let unique = vocabulary == Vocabulary::Unique;
+    let (total, fiscal, other) = draw_amounts(rng, wan_yuan);
+    let indicators = if !templates.is_empty() && rng.random_bool(0.6) {
+        templates.choose(rng).expect("a template").clone()
+    } else {
+        indicators(rng, cost_first_level, vocabulary)
+    };
+    let n_goals = rng.random_range(1..=3);
+    let mut text = |boilerplate: &[&str]| {
+        if unique {
+            random_text(rng, UNIQUE_TEXT)
+        } else {
+            boilerplate.choose(rng).expect("non-empty").to_string()
+        }
+    };
+    let purpose = text(PURPOSES);
+    let goals = (0..n_goals).map(|_| text(GOALS)).collect();
+    let prefix = if unique {
+        random_text(rng, 4..=8)
+    } else if i % 3 == 2 {
+        "专项".into()
+    } else {
+        String::new()
+    };
+    Project {
+        name: format!("{prefix}{stem}"),
+        code: project_code(rng, division, year),
+        total,
+        fiscal,
+        other,
+        purpose,
+        checkpoints: vec![(3, 25.0), (6, 50.0), (10, 75.0), (12, 100.0)],
+        goals,
+        indicators,
+    }
+}
+
+/// A project's amounts (total, fiscal, other) as printed in the document's unit, and in
+/// fen: 2 decimals in 元, 4 in 万元, exact in fen either way.
+#[allow(clippy::type_complexity)]
+fn draw_amounts(
+    rng: &mut impl Rng,
+    wan_yuan: bool,
+) -> ((String, i128), (String, i128), (String, i128)) {
     // Amounts: printed with 2 decimals in 元 or 4 decimals in 万元; fen exactly.
     let (scale, fen_per_unit) = if wan_yuan {
         (10_000i128, 100i128)
@@ -479,28 +551,30 @@ fn project(
         );
         (printed, units * fen_per_unit)
     };
-    let indicators = if rng.random_bool(0.6) {
-        templates.choose(rng).expect("a template").clone()
-    } else {
-        indicators(rng, cost_first_level)
-    };
-    let n_goals = rng.random_range(1..=3);
-    Project {
-        name: format!("{}{stem}", if i % 3 == 2 { "专项" } else { "" }),
-        code: format!("{division}{:02}{serial}", year % 100),
-        total: amount(fiscal_units + other_units),
-        fiscal: amount(fiscal_units),
-        other: amount(other_units),
-        purpose: PURPOSES.choose(rng).expect("p").to_string(),
-        checkpoints: vec![(3, 25.0), (6, 50.0), (10, 75.0), (12, 100.0)],
-        goals: (0..n_goals)
-            .map(|_| GOALS.choose(rng).expect("g").to_string())
-            .collect(),
-        indicators,
-    }
+    (
+        amount(fiscal_units + other_units),
+        amount(fiscal_units),
+        amount(other_units),
+    )
 }
 
-fn indicators(rng: &mut impl Rng, cost_first_level: bool) -> Vec<Indicator> {
+/// A project code: the division, the year and a random serial.
+fn project_code(rng: &mut impl Rng, division: &str, year: i32) -> String {
+    let serial: String = (0..13)
+        .map(|_| {
+            *b"0123456789ABCDEFGHJKLMNPQRSTUVWXYZ"
+                .choose(rng)
+                .expect("c") as char
+        })
+        .collect();
+    format!("{division}{:02}{serial}", year % 100)
+}
+
+fn indicators(
+    rng: &mut impl Rng,
+    cost_first_level: bool,
+    vocabulary: Vocabulary,
+) -> Vec<Indicator> {
     let mut groups: Vec<(&'static str, &'static [&'static str])> = TAXONOMY.to_vec();
     if cost_first_level {
         groups.insert(1, COST_LEVEL1);
@@ -518,10 +592,14 @@ fn indicators(rng: &mut impl Rng, cost_first_level: bool) -> Vec<Indicator> {
         }
         for level2 in chosen {
             let name = NAMES.choose(rng).expect("n").to_string();
+            let description = match vocabulary {
+                Vocabulary::Boilerplate => format!("{name}情况"),
+                Vocabulary::Unique => random_text(rng, UNIQUE_TEXT),
+            };
             rows.push(Indicator {
                 level1,
                 level2,
-                description: format!("{name}情况"),
+                description,
                 name,
                 target: *TARGETS.choose(rng).expect("t"),
                 basis: BASES.choose(rng).expect("b"),
@@ -529,4 +607,121 @@ fn indicators(rng: &mut impl Rng, cost_first_level: bool) -> Vec<Indicator> {
         }
     }
     rows
+}
+
+/// How a planted project copies its source project.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PlantKind {
+    /// Indicator table, purpose and goals copied as they are.
+    Exact,
+    /// The indicator table's rows in another order; texts as they are.
+    Reordered,
+    /// One character in every 24 changed in the purpose, the goals and one indicator
+    /// description (so the table differs by one row).
+    Edited,
+    /// A planted near miss that must not be found: half the indicator rows replaced,
+    /// one character in every 4 of each text changed.
+    Decoy,
+}
+
+impl PlantKind {
+    /// All kinds, in the order they are drawn.
+    pub const ALL: [PlantKind; 4] = [
+        PlantKind::Exact,
+        PlantKind::Reordered,
+        PlantKind::Edited,
+        PlantKind::Decoy,
+    ];
+
+    /// The kind's name in `truth/planted.tsv`.
+    pub fn name(self) -> &'static str {
+        match self {
+            PlantKind::Exact => "exact",
+            PlantKind::Reordered => "reordered",
+            PlantKind::Edited => "edited",
+            PlantKind::Decoy => "decoy",
+        }
+    }
+}
+
+/// A planted copy: which project of which document it copies, and its own code.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Plant {
+    pub kind: PlantKind,
+    pub source_index: u64,
+    pub source_code: String,
+    pub target_code: String,
+}
+
+/// Appends to `doc` a copy of `source` (project 1 of document `source_index`) made the
+/// `kind` way, under a new name and code.
+pub fn plant(
+    rng: &mut impl Rng,
+    doc: &mut SynthDocument,
+    source: &Project,
+    source_index: u64,
+    kind: PlantKind,
+) -> Plant {
+    let mut copy = source.clone();
+    copy.name = format!(
+        "{}{}",
+        random_text(rng, 4..=8),
+        PROJECT_STEMS.choose(rng).expect("non-empty")
+    );
+    copy.code = project_code(rng, doc.division_code, doc.year);
+    // Money in this document's unit: the copy is of the tables and texts.
+    (copy.total, copy.fiscal, copy.other) = draw_amounts(rng, doc.wan_yuan);
+    match kind {
+        PlantKind::Exact => {}
+        PlantKind::Reordered => {
+            let original = copy.indicators.clone();
+            copy.indicators.shuffle(rng);
+            if copy.indicators.len() > 1 && copy.indicators == original {
+                copy.indicators.rotate_left(1);
+            }
+        }
+        PlantKind::Edited => {
+            copy.purpose = edit(rng, &copy.purpose, 24);
+            copy.goals = copy.goals.iter().map(|g| edit(rng, g, 24)).collect();
+            let row = rng.random_range(0..copy.indicators.len());
+            copy.indicators[row].description = edit(rng, &copy.indicators[row].description, 24);
+        }
+        PlantKind::Decoy => {
+            copy.purpose = edit(rng, &copy.purpose, 4);
+            copy.goals = copy.goals.iter().map(|g| edit(rng, g, 4)).collect();
+            let fresh = indicators(rng, doc.cost_first_level, Vocabulary::Unique);
+            let keep = copy.indicators.len() / 2;
+            for (row, new) in copy.indicators.iter_mut().skip(keep).zip(fresh) {
+                *row = new;
+            }
+            for row in copy.indicators.iter_mut().skip(keep) {
+                row.description = edit(rng, &row.description, 4);
+            }
+        }
+    }
+    let plant = Plant {
+        kind,
+        source_index,
+        source_code: source.code.clone(),
+        target_code: copy.code.clone(),
+    };
+    doc.projects.push(copy);
+    plant
+}
+
+/// `text` with one character in every `every` replaced by another: `len / every` edits
+/// (at least one), one in each equal part of the text.
+fn edit(rng: &mut impl Rng, text: &str, every: usize) -> String {
+    let mut chars: Vec<char> = text.chars().collect();
+    let len = chars.len();
+    let edits = (len / every).max(1);
+    for part in 0..edits {
+        let at = rng.random_range(part * len / edits..((part + 1) * len / edits).max(1));
+        let mut new = random_char(rng);
+        while new == chars[at] {
+            new = random_char(rng);
+        }
+        chars[at] = new;
+    }
+    chars.into_iter().collect()
 }
