@@ -436,19 +436,15 @@ pub fn draw_with(rng: &mut impl Rng, index: u64, vocabulary: Vocabulary) -> Synt
         Vocabulary::Unique => Vec::new(),
     };
     let n_projects = rng.random_range(1..=15);
+    let context = ProjectContext {
+        division: division_code,
+        year,
+        wan_yuan,
+        cost_first_level,
+        vocabulary,
+    };
     let projects = (0..n_projects)
-        .map(|i| {
-            project(
-                rng,
-                division_code,
-                year,
-                i,
-                wan_yuan,
-                &templates,
-                cost_first_level,
-                vocabulary,
-            )
-        })
+        .map(|i| project(rng, &context, i, &templates))
         .collect();
     SynthDocument {
         index,
@@ -475,16 +471,28 @@ pub fn draw_with(rng: &mut impl Rng, index: u64, vocabulary: Vocabulary) -> Synt
     }
 }
 
-fn project(
-    rng: &mut impl Rng,
-    division: &str,
+/// What a document's projects share.
+struct ProjectContext<'a> {
+    division: &'a str,
     year: i32,
-    i: usize,
     wan_yuan: bool,
-    templates: &[Vec<Indicator>],
     cost_first_level: bool,
     vocabulary: Vocabulary,
+}
+
+fn project(
+    rng: &mut impl Rng,
+    context: &ProjectContext,
+    i: usize,
+    templates: &[Vec<Indicator>],
 ) -> Project {
+    let ProjectContext {
+        division,
+        year,
+        wan_yuan,
+        cost_first_level,
+        vocabulary,
+    } = *context;
     let stem = *PROJECT_STEMS.choose(rng).expect("non-empty");
     let unique = vocabulary == Vocabulary::Unique;
     let (total, fiscal, other) = draw_amounts(rng, wan_yuan);
