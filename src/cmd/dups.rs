@@ -1,10 +1,7 @@
 //! `jixiao dups DIR`: duplicated indicator boilerplate in a dataset written by `extract`.
 
-use crate::dups::{analyse, Options};
-use crate::record::check_tables;
-use crate::schema::Catalog;
-use crate::write::DatasetWriter;
-use anyhow::{bail, Context};
+use crate::dups::Options;
+use anyhow::bail;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -40,23 +37,12 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     if let Some(query) = &args.text {
         return search(&args, query);
     }
-    let catalog = Catalog::dups();
-    if let Err(errors) = check_tables(&catalog, |sink| {
-        crate::dups::records::Findings::default().write_to(sink)
-    }) {
-        bail!("records and schemas disagree:\n{}", errors.join("\n"));
-    }
     let options = Options {
         threshold: args.threshold,
         text_threshold: args.text_threshold,
     };
-    let mut writer = DatasetWriter::create(&args.dir.join("dups"), &catalog)?.unpartitioned();
-    let (findings, documents) = analyse(&args.dir, &options, &mut writer)?;
-    findings.write_to(&mut writer);
-    writer.finish()?;
+    let (findings, _) = crate::dups::run(&args.dir, &options)?;
     let report = args.dir.join("dups").join("report.html");
-    std::fs::write(&report, crate::dups::report::html(&findings, &documents))
-        .with_context(|| format!("writing {}", report.display()))?;
     if !args.quiet {
         println!("Indicator rows pasted into the most projects:");
         for group in findings.row_groups.iter().take(10) {

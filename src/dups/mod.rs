@@ -12,8 +12,12 @@ pub mod report;
 pub mod search;
 mod text;
 
+use crate::record::check_tables;
 use crate::record::TableSink;
-use anyhow::Result;
+use crate::schema::Catalog;
+use crate::write::DatasetWriter;
+use anyhow::{Context, Result};
+pub use fingerprint::fold;
 use fingerprint::row_fingerprint;
 pub use input::DocumentInfo;
 use minhash::{intersection, jaccard, similar_groups, MinHasher};
@@ -21,7 +25,8 @@ use rayon::prelude::*;
 use records::{Findings, RowGroup, TableClusterMember, TextClusterMember};
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
-use text::{Interner, TextIndex};
+use text::Interner;
+pub use text::{TextCluster, TextIndex};
 
 /// How `dups` runs.
 #[derive(Debug, Clone)]
@@ -49,6 +54,24 @@ const TEXT_FIELDS: [(&str, &str, &str, &str); 4] = [
     ("purpose", "projects", "purpose", "seq"),
     ("paragraph", "paragraphs", "text", "seq"),
 ];
+
+/// `jixiao dups`: analyses the dataset in `dataset` and writes the findings under
+/// `dataset/dups/` (Parquet tables and `report.html`).
+pub fn run(dataset: &Path, options: &Options) -> Result<(Findings, Vec<DocumentInfo>)> {
+    let catalog = Catalog::dups();
+    if let Err(errors) = check_tables(&catalog, |sink| Findings::default().write_to(sink)) {
+        anyhow::bail!("records and schemas disagree:\n{}", errors.join("\n"));
+    }
+    let out = dataset.join("dups");
+    let mut writer = DatasetWriter::create(&out, &catalog)?.unpartitioned();
+    let (findings, documents) = analyse(dataset, options, &mut writer)?;
+    findings.write_to(&mut writer);
+    writer.finish()?;
+    let report = out.join("report.html");
+    std::fs::write(&report, report::html(&findings, &documents))
+        .with_context(|| format!("writing {}", report.display()))?;
+    Ok((findings, documents))
+}
 
 /// Analyses the dataset in `dataset`; returns the findings and the documents they refer to.
 ///

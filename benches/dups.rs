@@ -1,0 +1,495 @@
+//! Duplicate-detection benchmark: precision and recall of `jixiao dups` on a synthetic
+//! corpus with planted duplicates of known positions, its time and peak memory, and
+//! datasketch beside it on the same texts.
+//!
+//!     pip install -r benches/requirements.txt     # datasketch, for the comparison
+//!     cargo bench --bench dups -- [--docs 20000,100000] [--datasketch-docs 2000]
+//!
+//! For each size, `jixiao synth --planted` documents are generated (text exports, seed 7:
+//! every text unique, and in about one document in six a copy of an earlier document's
+//! project, made exact, with rows reordered, with a few characters changed, or as a near
+//! miss that must not be found), extracted with `jixiao extract`, and `jixiao dups` is
+//! run at one thread and at all cores with the default thresholds. Scored as pairs of
+//! projects:
+//! - tables: a planted group's source and its exact and reordered copies must share a
+//!   table cluster; copies with one row edited are left out of the table score (their
+//!   Jaccard over row fingerprints, (n−1)/(n+1), may fall either side of the threshold);
+//! - texts (descriptions, goals, purposes, field by field): the source and all its
+//!   copies but the near misses must share a text cluster.
+//!
+//! Any other pair found is a false positive: the near misses, and anything in the
+//! background. Then the descriptions, goals and purposes of the first `--datasketch-docs`
+//! documents are written out, folded, and clustered by jixiao and by datasketch (MinHash,
+//! 128 permutations, character 3-grams, MinHashLSH at the same threshold, candidates
+//! checked by estimated Jaccard), both on one core, with their time per text and their
+//! precision and recall on that subset.
+
+use jixiao::batch::{self, RunOptions};
+use jixiao::dups::{fold, Options, TextIndex};
+use jixiao::extract::vocab::Vocab;
+use jixiao::schema::Catalog;
+use jixiao::synth::{generate_planted, Format, Plant, PlantKind};
+use jixiao::write::{part_files, DatasetWriter};
+use polars::prelude::{ParquetReader, SerReader};
+use rayon::prelude::*;
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+/// The same allocator as the `jixiao` binary.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
+type Pair = (String, String);
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let flag = |name: &str| {
+        args.iter()
+            .position(|a| a == name)
+            .and_then(|i| args.get(i + 1))
+    };
+    let sizes: Vec<u64> = flag("--docs")
+        .map_or("20000,100000", |v| v.as_str())
+        .split(',')
+        .filter_map(|s| s.parse().ok())
+        .collect();
+    let subset: u64 = flag("--datasketch-docs")
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(2000);
+    let options = Options::default();
+    let mut scores = Vec::new();
+    println!("| docs | jobs | texts compared | dups s | µs/text | peak RSS MB |");
+    println!("| --- | --- | --- | --- | --- | --- |");
+    for (k, &docs) in sizes.iter().enumerate() {
+        let dir = tempfile::tempdir().expect("temporary directory");
+        let corpus = Corpus::generate(dir.path(), docs);
+        let out = dir.path().join("out");
+        extract(&corpus.files, &out);
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        for jobs in [1, cores] {
+            let _ = std::fs::remove_dir_all(out.join("dups"));
+            reset_peak_rss();
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(jobs)
+                .build()
+                .expect("threads");
+            let start = Instant::now();
+            let (findings, _) = pool
+                .install(|| jixiao::dups::run(&out, &options))
+                .expect("dups");
+            let seconds = start.elapsed().as_secs_f64();
+            println!(
+                "| {docs} | {jobs} | {} | {seconds:.2} | {:.2} | {:.0} |",
+                findings.texts_compared,
+                seconds * 1e6 / findings.texts_compared as f64,
+                peak_rss_mb()
+            );
+        }
+        scores.push((docs, corpus.score(&out)));
+        if k == 0 {
+            scores.push((subset, corpus.compare_with_datasketch(dir.path(), subset)));
+        }
+    }
+    println!();
+    println!("| docs | found by | field | planted pairs | pairs found | true pairs found | precision | recall |");
+    println!("| --- | --- | --- | --- | --- | --- | --- | --- |");
+    for (docs, rows) in scores {
+        for row in rows {
+            println!("| {docs} | {row} |");
+        }
+    }
+}
+
+/// A generated corpus and its plants.
+struct Corpus {
+    files: Vec<PathBuf>,
+    plants: Vec<(u64, Plant)>,
+    /// Descriptions, goals and purposes of the first documents (for datasketch):
+    /// (document, field, project code, text).
+    texts: Vec<(u64, &'static str, String, String)>,
+}
+
+/// Pairs of project codes planted as duplicates.
+#[derive(Default)]
+struct Truth {
+    /// Indicator descriptions: every copy, near misses included.
+    descriptions: HashSet<Pair>,
+    /// Goals and purposes: every copy but the near misses.
+    texts: HashSet<Pair>,
+    /// Indicator tables: exact copies and reordered rows.
+    tables: HashSet<Pair>,
+    /// Tables with one row edited: not scored.
+    unscored_tables: HashSet<Pair>,
+}
+
+/// Documents whose texts are kept for the datasketch comparison, at most.
+const KEPT_TEXTS_DOCS: u64 = 20_000;
+
+impl Corpus {
+    fn generate(dir: &Path, docs: u64) -> Corpus {
+        let docs_dir = dir.join("docs");
+        std::fs::create_dir_all(&docs_dir).expect("docs dir");
+        let mut corpus = Corpus {
+            files: Vec::new(),
+            plants: Vec::new(),
+            texts: Vec::new(),
+        };
+        for start in (0..docs).step_by(2000) {
+            let round: Vec<_> = (start..(start + 2000).min(docs))
+                .into_par_iter()
+                .map(|i| (i, generate_planted(7, i, Some(Format::TextUtf8))))
+                .collect();
+            for (i, (file, plant)) in round {
+                let path = docs_dir.join(format!("{i:07}.txt"));
+                std::fs::write(&path, &file.bytes).expect("write document");
+                corpus.files.push(path);
+                if let Some(plant) = plant {
+                    corpus.plants.push((i, plant));
+                }
+                if i < KEPT_TEXTS_DOCS {
+                    let t = &file.truth;
+                    let code = |seq: i32| {
+                        t.projects
+                            .iter()
+                            .find(|p| p.seq == seq)
+                            .and_then(|p| p.project_code.clone())
+                            .unwrap_or_default()
+                    };
+                    for ind in &t.indicators {
+                        if let Some(d) = &ind.description {
+                            corpus
+                                .texts
+                                .push((i, "description", code(ind.project_seq), d.clone()));
+                        }
+                    }
+                    for g in &t.project_goals {
+                        corpus
+                            .texts
+                            .push((i, "goal", code(g.project_seq), g.text.clone()));
+                    }
+                    for p in &t.projects {
+                        if let Some(purpose) = &p.purpose {
+                            corpus
+                                .texts
+                                .push((i, "purpose", code(p.seq), purpose.clone()));
+                        }
+                    }
+                }
+            }
+        }
+        corpus
+    }
+
+    /// Planted pairs that must be found among documents below `limit`.
+    fn truth(&self, limit: u64) -> Truth {
+        let mut groups: BTreeMap<&str, Vec<(&str, PlantKind)>> = BTreeMap::new();
+        for (target, plant) in &self.plants {
+            if plant.source_index < limit && *target < limit {
+                groups
+                    .entry(&plant.source_code)
+                    .or_default()
+                    .push((&plant.target_code, plant.kind));
+            }
+        }
+        let mut truth = Truth::default();
+        for (source, copies) in groups {
+            let members: Vec<(&str, PlantKind)> = std::iter::once((source, PlantKind::Exact))
+                .chain(copies)
+                .collect();
+            for (a, &(code_a, kind_a)) in members.iter().enumerate() {
+                for &(code_b, kind_b) in &members[a + 1..] {
+                    let pair = pair(code_a, code_b);
+                    let kinds = [kind_a, kind_b];
+                    // Near misses keep half their indicator rows word for word: their
+                    // descriptions are duplicates, their tables, goals and purposes not.
+                    truth.descriptions.insert(pair.clone());
+                    if kinds.contains(&PlantKind::Decoy) {
+                        continue;
+                    }
+                    truth.texts.insert(pair.clone());
+                    if kinds.contains(&PlantKind::Edited) {
+                        truth.unscored_tables.insert(pair);
+                    } else {
+                        truth.tables.insert(pair);
+                    }
+                }
+            }
+        }
+        truth
+    }
+
+    fn field_truth<'a>(truth: &'a Truth, field: &str) -> &'a HashSet<Pair> {
+        if field == "description" {
+            &truth.descriptions
+        } else {
+            &truth.texts
+        }
+    }
+
+    /// Precision and recall of the dataset's `dups` findings.
+    fn score(&self, dataset: &Path) -> Vec<String> {
+        let truth = self.truth(u64::MAX);
+        let mut rows = vec![score_row(
+            "jixiao",
+            "tables",
+            &found_pairs(&dataset.join("dups/table_clusters"), None),
+            &truth.tables,
+            &truth.unscored_tables,
+        )];
+        for field in ["description", "goal", "purpose"] {
+            rows.push(score_row(
+                "jixiao",
+                field,
+                &found_pairs(&dataset.join("dups/text_clusters"), Some(field)),
+                Self::field_truth(&truth, field),
+                &HashSet::new(),
+            ));
+        }
+        rows
+    }
+
+    /// jixiao's and datasketch's text clustering on the same folded texts of the first
+    /// `docs` documents, one core each.
+    fn compare_with_datasketch(&self, dir: &Path, docs: u64) -> Vec<String> {
+        let truth = self.truth(docs);
+        let texts: Vec<(&str, &str, String)> = self
+            .texts
+            .iter()
+            .filter(|t| t.0 < docs)
+            .map(|(_, field, code, text)| (*field, code.as_str(), fold(text)))
+            .collect();
+        let threshold = Options::default().text_threshold;
+        let mut rows = Vec::new();
+        // jixiao: one TextIndex per field, as `dups` does.
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(1)
+            .build()
+            .expect("a thread");
+        let start = Instant::now();
+        let found: HashSet<(String, Pair)> = pool.install(|| {
+            let mut found = HashSet::new();
+            for field in ["description", "goal", "purpose"] {
+                let mut codes: Vec<&str> = Vec::new();
+                let mut index = TextIndex::default();
+                for (_, code, text) in texts.iter().filter(|t| t.0 == field) {
+                    index.add(text, (codes.len() as u32, 0));
+                    codes.push(code);
+                }
+                for cluster in index.clusters(threshold) {
+                    let members: Vec<&str> = cluster
+                        .members
+                        .iter()
+                        .map(|&(k, _)| codes[index.place(k).0 as usize])
+                        .collect();
+                    for p in all_pairs(&members) {
+                        found.insert((field.to_string(), p));
+                    }
+                }
+            }
+            found
+        });
+        let jixiao_seconds = start.elapsed().as_secs_f64();
+        let per_field = |found: &HashSet<(String, Pair)>, field: &str| -> HashSet<Pair> {
+            found
+                .iter()
+                .filter(|(f, _)| f == field)
+                .map(|(_, p)| p.clone())
+                .collect()
+        };
+        for field in ["description", "goal", "purpose"] {
+            rows.push(score_row(
+                "jixiao (same texts)",
+                field,
+                &per_field(&found, field),
+                Self::field_truth(&truth, field),
+                &HashSet::new(),
+            ));
+        }
+        let tsv = dir.join("texts.tsv");
+        let mut file = std::io::BufWriter::new(std::fs::File::create(&tsv).expect("texts.tsv"));
+        writeln!(file, "field\tcode\ttext").expect("write");
+        for (field, code, text) in &texts {
+            writeln!(file, "{field}\t{code}\t{text}").expect("write");
+        }
+        drop(file);
+        let pairs_path = dir.join("datasketch_pairs.tsv");
+        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("benches/datasketch_baseline.py");
+        let output = std::process::Command::new("python3")
+            .arg(&script)
+            .arg(&tsv)
+            .arg(threshold.to_string())
+            .arg(&pairs_path)
+            .output();
+        let datasketch_seconds = match output {
+            Ok(o) if o.status.success() => String::from_utf8_lossy(&o.stdout)
+                .trim()
+                .parse::<f64>()
+                .ok(),
+            Ok(o) => {
+                eprintln!(
+                    "datasketch comparison skipped: {}(pip install -r benches/requirements.txt)",
+                    String::from_utf8_lossy(&o.stderr)
+                );
+                None
+            }
+            Err(e) => {
+                eprintln!("datasketch comparison skipped: python3: {e}");
+                None
+            }
+        };
+        println!();
+        println!(
+            "| same {} texts of {docs} documents, one core | seconds | µs/text |",
+            texts.len()
+        );
+        println!("| --- | --- | --- |");
+        let per_text = |s: f64| s * 1e6 / texts.len() as f64;
+        println!(
+            "| jixiao | {jixiao_seconds:.3} | {:.2} |",
+            per_text(jixiao_seconds)
+        );
+        if let Some(seconds) = datasketch_seconds {
+            println!(
+                "| datasketch | {seconds:.3} | {:.1} ({:.0}× jixiao) |",
+                per_text(seconds),
+                seconds / jixiao_seconds
+            );
+            let found: HashSet<(String, Pair)> = std::fs::read_to_string(&pairs_path)
+                .expect("datasketch pairs")
+                .lines()
+                .filter_map(|l| {
+                    let mut parts = l.split('\t');
+                    let (f, a, b) = (parts.next()?, parts.next()?, parts.next()?);
+                    Some((f.to_string(), pair(a, b)))
+                })
+                .collect();
+            for field in ["description", "goal", "purpose"] {
+                rows.push(score_row(
+                    "datasketch (same texts)",
+                    field,
+                    &per_field(&found, field),
+                    Self::field_truth(&truth, field),
+                    &HashSet::new(),
+                ));
+            }
+        }
+        rows
+    }
+}
+
+fn extract(files: &[PathBuf], out: &Path) {
+    let mut writer = DatasetWriter::create(out, &Catalog::builtin()).expect("output");
+    let start = Instant::now();
+    let summary = batch::run(
+        files,
+        &Vocab::builtin(),
+        &mut writer,
+        &RunOptions::default(),
+        |_| {},
+    )
+    .expect("threads");
+    writer.finish().expect("write dataset");
+    assert_eq!(
+        summary.ok,
+        files.len() as u64,
+        "all documents extract cleanly"
+    );
+    eprintln!(
+        "extracted {} documents in {:.1} s",
+        files.len(),
+        start.elapsed().as_secs_f64()
+    );
+}
+
+fn pair(a: &str, b: &str) -> Pair {
+    if a <= b {
+        (a.to_string(), b.to_string())
+    } else {
+        (b.to_string(), a.to_string())
+    }
+}
+
+/// Every pair of distinct codes among `members`.
+fn all_pairs(members: &[&str]) -> Vec<Pair> {
+    let mut codes: Vec<&str> = members.to_vec();
+    codes.sort_unstable();
+    codes.dedup();
+    let mut out = Vec::new();
+    for (i, a) in codes.iter().enumerate() {
+        for b in &codes[i + 1..] {
+            out.push(pair(a, b));
+        }
+    }
+    out
+}
+
+/// Pairs of project codes sharing a cluster in a `dups` table (only rows of `field`
+/// when given).
+fn found_pairs(table: &Path, field: Option<&str>) -> HashSet<Pair> {
+    let mut clusters: HashMap<i64, Vec<String>> = HashMap::new();
+    for path in part_files(table) {
+        let mut columns = vec!["cluster_id".to_string(), "project_code".to_string()];
+        if field.is_some() {
+            columns.push("field".to_string());
+        }
+        let frame = ParquetReader::new(std::fs::File::open(&path).expect("part file"))
+            .with_columns(Some(columns))
+            .finish()
+            .expect("read part file");
+        let ids = frame.column("cluster_id").unwrap().i64().unwrap().clone();
+        let codes = frame.column("project_code").unwrap().str().unwrap().clone();
+        let fields = field.map(|_| frame.column("field").unwrap().str().unwrap().clone());
+        for row in 0..frame.height() {
+            if let (Some(f), Some(fields)) = (field, &fields) {
+                if fields.get(row) != Some(f) {
+                    continue;
+                }
+            }
+            if let (Some(id), Some(code)) = (ids.get(row), codes.get(row)) {
+                clusters.entry(id).or_default().push(code.to_string());
+            }
+        }
+    }
+    clusters
+        .values()
+        .flat_map(|codes| {
+            let codes: Vec<&str> = codes.iter().map(String::as_str).collect();
+            all_pairs(&codes)
+        })
+        .collect()
+}
+
+fn score_row(
+    by: &str,
+    field: &str,
+    found: &HashSet<Pair>,
+    truth: &HashSet<Pair>,
+    unscored: &HashSet<Pair>,
+) -> String {
+    let scored: Vec<&Pair> = found.iter().filter(|p| !unscored.contains(*p)).collect();
+    let true_found = scored.iter().filter(|p| truth.contains(**p)).count();
+    format!(
+        "{by} | {field} | {} | {} | {true_found} | {:.4} | {:.4}",
+        truth.len(),
+        scored.len(),
+        true_found as f64 / scored.len().max(1) as f64,
+        true_found as f64 / truth.len().max(1) as f64,
+    )
+}
+
+/// Resets the peak-RSS counter (VmHWM) of this process, so each run reports its own.
+fn reset_peak_rss() {
+    let _ = std::fs::write("/proc/self/clear_refs", "5");
+}
+
+fn peak_rss_mb() -> f64 {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    status
+        .lines()
+        .find(|l| l.starts_with("VmHWM:"))
+        .and_then(|l| l.split_whitespace().nth(1))
+        .and_then(|kb| kb.parse::<f64>().ok())
+        .map_or(f64::NAN, |kb| kb / 1024.0)
+}
