@@ -55,7 +55,15 @@ pub fn fold(text: &str) -> String {
 pub fn fold_into(text: &str, out: &mut String) {
     out.clear();
     if text.chars().all(nfkc_stable) {
-        out.extend(text.chars().filter(|&c| !folded_away(c)));
+        // The common case: copy the runs between folded-away characters whole.
+        let mut start = 0;
+        for (at, c) in text.char_indices() {
+            if folded_away(c) {
+                out.push_str(&text[start..at]);
+                start = at + c.len_utf8();
+            }
+        }
+        out.push_str(&text[start..]);
     } else {
         out.extend(text.nfkc().filter(|&c| !folded_away(c)));
     }

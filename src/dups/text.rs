@@ -8,7 +8,8 @@
 use super::fingerprint::fold_into;
 use super::minhash::{jaccard, mix, similar_groups, MinHasher};
 use hashbrown::HashTable;
-use std::hash::{BuildHasher, RandomState};
+use foldhash::fast::FixedState;
+use std::hash::BuildHasher;
 
 /// Characters per shingle.
 const SHINGLE: usize = 3;
@@ -21,10 +22,18 @@ pub fn shingles(folded: &str) -> Vec<u64> {
     out
 }
 
-/// [`shingles`] into `out` (cleared first). Three characters of at most 21 bits each
-/// pack into one 64-bit word exactly, so shingles are compared without collisions;
-/// [`mix`] spreads them before MinHash.
+/// [`shingles`] into `out` (cleared first).
 pub fn shingles_into(folded: &str, out: &mut Vec<u64>) {
+    shingles_unsorted_into(folded, out);
+    out.sort_unstable();
+    out.dedup();
+}
+
+/// The shingles of folded text in text order, repeats kept: all MinHash needs (a
+/// minimum does not care about order or repeats). Three characters of at most 21 bits
+/// each pack into one 64-bit word exactly, so shingles are compared without
+/// collisions; [`mix`] spreads them before MinHash.
+fn shingles_unsorted_into(folded: &str, out: &mut Vec<u64>) {
     out.clear();
     let mut window = 0u64;
     let mut seen = 0usize;
@@ -39,8 +48,6 @@ pub fn shingles_into(folded: &str, out: &mut Vec<u64>) {
         // Short texts: the top bit and the length keep them apart from any 3-gram.
         out.push(mix((1 << 63) | ((seen as u64) << 42) | window));
     }
-    out.sort_unstable();
-    out.dedup();
 }
 
 /// Where a text stands: its document's number and its owner (project or paragraph
@@ -58,8 +65,10 @@ struct Occurrence {
 pub struct Interner {
     arena: String,
     ends: Vec<usize>,
+    /// Each string's hash, so that growing the table never hashes a string again.
+    hashes: Vec<u64>,
     lookup: HashTable<u32>,
-    state: RandomState,
+    state: FixedState,
 }
 
 impl Interner {
@@ -76,10 +85,10 @@ impl Interner {
         let id = self.ends.len() as u32;
         self.arena.push_str(text);
         self.ends.push(self.arena.len());
-        let (arena, ends, state) = (&self.arena, &self.ends, &self.state);
-        self.lookup.insert_unique(hash, id, |&i| {
-            state.hash_one(slice(arena, ends, i as usize))
-        });
+        self.hashes.push(hash);
+        let hashes = &self.hashes;
+        self.lookup
+            .insert_unique(hash, id, |&i| hashes[i as usize]);
         id
     }
 
@@ -150,7 +159,9 @@ impl TextIndex {
     pub fn clusters(&self, threshold: f64) -> Vec<TextCluster> {
         let n = self.distinct();
         let hasher = MinHasher::for_threshold(threshold);
-        let keys = hasher.all_band_keys(n, |i, buffer| shingles_into(self.text(i), buffer));
+        let keys = hasher.all_band_keys(n, |i, buffer| {
+            shingles_unsorted_into(self.text(i), buffer)
+        });
         let mut groups = similar_groups(n, &keys, hasher.bands(), |i, j| {
             jaccard(&shingles(self.text(i)), &shingles(self.text(j))) >= threshold
         });
