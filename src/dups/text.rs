@@ -7,8 +7,8 @@
 
 use super::fingerprint::fold_into;
 use super::minhash::{jaccard, mix, similar_groups, MinHasher};
-use hashbrown::HashTable;
 use foldhash::fast::FixedState;
+use hashbrown::HashTable;
 use std::hash::BuildHasher;
 
 /// Characters per shingle.
@@ -87,8 +87,7 @@ impl Interner {
         self.ends.push(self.arena.len());
         self.hashes.push(hash);
         let hashes = &self.hashes;
-        self.lookup
-            .insert_unique(hash, id, |&i| hashes[i as usize]);
+        self.lookup.insert_unique(hash, id, |&i| hashes[i as usize]);
         id
     }
 
@@ -159,9 +158,8 @@ impl TextIndex {
     pub fn clusters(&self, threshold: f64) -> Vec<TextCluster> {
         let n = self.distinct();
         let hasher = MinHasher::for_threshold(threshold);
-        let keys = hasher.all_band_keys(n, |i, buffer| {
-            shingles_unsorted_into(self.text(i), buffer)
-        });
+        let keys =
+            hasher.all_band_keys(n, |i, buffer| shingles_unsorted_into(self.text(i), buffer));
         let mut groups = similar_groups(n, &keys, hasher.bands(), |i, j| {
             jaccard(&shingles(self.text(i)), &shingles(self.text(j))) >= threshold
         });
