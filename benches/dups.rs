@@ -9,7 +9,8 @@
 //! every text unique, and in about one document in six a copy of an earlier document's
 //! project, made exact, with rows reordered, with a few characters changed, or as a near
 //! miss that must not be found), extracted with `jixiao extract`, and `jixiao dups` is
-//! run at one thread and at all cores with the default thresholds. Scored as pairs of
+//! run at one thread and at all cores with the default thresholds, each run in a process
+//! of its own (its peak RSS is its own). Scored as pairs of
 //! projects:
 //! - tables: a planted group's source and its exact and reordered copies must share a
 //!   table cluster; copies with one row edited are left out of the table score (their
@@ -55,36 +56,51 @@ fn main() {
         .split(',')
         .filter_map(|s| s.parse().ok())
         .collect();
+    if let Some(dataset) = flag("--run-dups") {
+        let jobs = flag("--jobs").and_then(|v| v.parse().ok()).unwrap_or(1);
+        run_dups(Path::new(dataset), jobs);
+        return;
+    }
     let subset: u64 = flag("--datasketch-docs")
         .and_then(|v| v.parse().ok())
         .unwrap_or(2000);
-    let options = Options::default();
     let mut scores = Vec::new();
     println!("| docs | jobs | texts compared | dups s | µs/text | peak RSS MB |");
     println!("| --- | --- | --- | --- | --- | --- |");
     for (k, &docs) in sizes.iter().enumerate() {
         let dir = tempfile::tempdir().expect("temporary directory");
-        let corpus = Corpus::generate(dir.path(), docs);
+        let corpus = Corpus::generate(dir.path(), docs, subset);
         let out = dir.path().join("out");
         extract(&corpus.files, &out);
         let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
         for jobs in [1, cores] {
             let _ = std::fs::remove_dir_all(out.join("dups"));
-            reset_peak_rss();
-            let pool = rayon::ThreadPoolBuilder::new()
-                .num_threads(jobs)
-                .build()
-                .expect("threads");
-            let start = Instant::now();
-            let (findings, _) = pool
-                .install(|| jixiao::dups::run(&out, &options))
-                .expect("dups");
-            let seconds = start.elapsed().as_secs_f64();
+            // In a process of its own, so that its peak memory is its own.
+            let output = std::process::Command::new(std::env::current_exe().expect("this bench"))
+                .args([
+                    "--run-dups",
+                    &out.display().to_string(),
+                    "--jobs",
+                    &jobs.to_string(),
+                ])
+                .output()
+                .expect("run dups");
+            assert!(
+                output.status.success(),
+                "{}",
+                String::from_utf8_lossy(&output.stderr)
+            );
+            let measured = String::from_utf8_lossy(&output.stdout);
+            let fields: Vec<f64> = measured
+                .split_whitespace()
+                .filter_map(|v| v.parse().ok())
+                .collect();
+            let [texts, seconds, peak] = fields[..] else {
+                panic!("unexpected output: {measured}");
+            };
             println!(
-                "| {docs} | {jobs} | {} | {seconds:.2} | {:.2} | {:.0} |",
-                findings.texts_compared,
-                seconds * 1e6 / findings.texts_compared as f64,
-                peak_rss_mb()
+                "| {docs} | {jobs} | {texts} | {seconds:.2} | {:.2} | {peak:.0} |",
+                seconds * 1e6 / texts
             );
         }
         scores.push((docs, corpus.score(&out)));
@@ -124,11 +140,9 @@ struct Truth {
     unscored_tables: HashSet<Pair>,
 }
 
-/// Documents whose texts are kept for the datasketch comparison, at most.
-const KEPT_TEXTS_DOCS: u64 = 20_000;
-
 impl Corpus {
-    fn generate(dir: &Path, docs: u64) -> Corpus {
+    /// `docs` documents; the texts of the first `kept` are kept.
+    fn generate(dir: &Path, docs: u64, kept: u64) -> Corpus {
         let docs_dir = dir.join("docs");
         std::fs::create_dir_all(&docs_dir).expect("docs dir");
         let mut corpus = Corpus {
@@ -148,7 +162,7 @@ impl Corpus {
                 if let Some(plant) = plant {
                     corpus.plants.push((i, plant));
                 }
-                if i < KEPT_TEXTS_DOCS {
+                if i < kept {
                     let t = &file.truth;
                     let code = |seq: i32| {
                         t.projects
@@ -379,6 +393,21 @@ impl Corpus {
     }
 }
 
+/// `jixiao dups` on `dataset` with `jobs` threads; prints the texts compared, the
+/// seconds and the peak RSS in MB.
+fn run_dups(dataset: &Path, jobs: usize) {
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(jobs)
+        .build()
+        .expect("threads");
+    let start = Instant::now();
+    let (findings, _) = pool
+        .install(|| jixiao::dups::run(dataset, &Options::default()))
+        .expect("dups");
+    let seconds = start.elapsed().as_secs_f64();
+    println!("{} {seconds} {}", findings.texts_compared, peak_rss_mb());
+}
+
 fn extract(files: &[PathBuf], out: &Path) {
     let mut writer = DatasetWriter::create(out, &Catalog::builtin()).expect("output");
     let start = Instant::now();
@@ -477,11 +506,6 @@ fn score_row(
         true_found as f64 / scored.len().max(1) as f64,
         true_found as f64 / truth.len().max(1) as f64,
     )
-}
-
-/// Resets the peak-RSS counter (VmHWM) of this process, so each run reports its own.
-fn reset_peak_rss() {
-    let _ = std::fs::write("/proc/self/clear_refs", "5");
 }
 
 fn peak_rss_mb() -> f64 {
