@@ -84,7 +84,7 @@ pub fn run(dataset: &Path, options: &Options) -> Result<(Findings, Vec<DocumentI
 pub fn analyse(
     dataset: &Path,
     options: &Options,
-    texts: &mut impl TableSink,
+    texts: &mut (impl TableSink + Send),
 ) -> Result<(Findings, Vec<DocumentInfo>)> {
     let documents = input::documents(dataset)?;
     let doc_index: HashMap<&str, u32> = documents
@@ -92,22 +92,39 @@ pub fn analyse(
         .enumerate()
         .map(|(i, d)| (d.doc_id.as_str(), i as u32))
         .collect();
-    let projects = input::projects(dataset, &doc_index)?;
-    let mut findings = Findings::default();
-    let rows = indicator_rows(dataset, &doc_index, &mut findings)?;
-    findings.row_groups = row_groups(dataset, &rows, &documents)?;
-    findings.table_clusters = table_clusters(rows, &projects, &documents, options.threshold);
-    for field in TEXT_FIELDS {
-        text_clusters(
-            dataset,
-            field,
-            &doc_index,
-            &documents,
-            options.text_threshold,
-            &mut findings,
-            texts,
-        )?;
-    }
+    // Indicator rows and tables on one side, texts on the other: independent work that
+    // is mostly reading and interning, so it runs side by side.
+    let (tables, text_findings) = rayon::join(
+        || -> Result<Findings> {
+            let projects = input::projects(dataset, &doc_index)?;
+            let mut findings = Findings::default();
+            let rows = indicator_rows(dataset, &doc_index, &mut findings)?;
+            findings.row_groups = row_groups(dataset, &rows, &documents)?;
+            findings.table_clusters =
+                table_clusters(rows, &projects, &documents, options.threshold);
+            Ok(findings)
+        },
+        || -> Result<Findings> {
+            let mut findings = Findings::default();
+            for field in TEXT_FIELDS {
+                text_clusters(
+                    dataset,
+                    field,
+                    &doc_index,
+                    &documents,
+                    options.text_threshold,
+                    &mut findings,
+                    texts,
+                )?;
+            }
+            Ok(findings)
+        },
+    );
+    let (mut findings, text_findings) = (tables?, text_findings?);
+    findings.text_clusters = text_findings.text_clusters;
+    findings.text_members = text_findings.text_members;
+    findings.text_cluster_counts = text_findings.text_cluster_counts;
+    findings.texts_compared = text_findings.texts_compared;
     Ok((findings, documents))
 }
 
