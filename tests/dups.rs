@@ -226,3 +226,90 @@ fn chromium_dom(path: &Path) -> Option<String> {
         .success()
         .then(|| String::from_utf8_lossy(&output.stdout).into_owned())
 }
+
+#[test]
+fn planted_copies_are_found_and_near_misses_are_not() {
+    let dir = tempfile::tempdir().unwrap();
+    let corpus = dir.path().join("corpus");
+    let out = dir.path().join("out");
+    let path = |p: &Path| p.to_str().unwrap().to_string();
+    for args in [
+        vec![
+            "synth",
+            "--planted",
+            "--docs",
+            "160",
+            "--seed",
+            "5",
+            "-o",
+            &path(&corpus),
+        ],
+        vec![
+            "extract",
+            &path(&corpus.join("docs")),
+            "-o",
+            &path(&out),
+            "-q",
+        ],
+        vec!["dups", &path(&out), "-q"],
+    ] {
+        let run = jixiao(&args);
+        assert!(
+            run.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&run.stderr)
+        );
+    }
+    let planted = std::fs::read_to_string(corpus.join("truth/planted.tsv")).unwrap();
+    let plants: Vec<Vec<&str>> = planted
+        .lines()
+        .skip(1)
+        .map(|l| l.split('\t').collect())
+        .collect();
+    let clusters = |name: &str, field: Option<&str>| -> Vec<(i64, String)> {
+        let frame = table(&out, name);
+        let ids: Vec<i64> = frame
+            .column("cluster_id")
+            .unwrap()
+            .i64()
+            .unwrap()
+            .iter()
+            .map(|v| v.unwrap())
+            .collect();
+        let fields = field.map(|_| strings(&frame, "field"));
+        ids.into_iter()
+            .zip(strings(&frame, "project_code"))
+            .enumerate()
+            .filter(|(row, _)| {
+                fields
+                    .as_ref()
+                    .is_none_or(|f| Some(f[*row].as_str()) == field)
+            })
+            .map(|(_, member)| member)
+            .collect()
+    };
+    let together = |members: &[(i64, String)], a: &str, b: &str| {
+        members
+            .iter()
+            .filter(|(_, code)| code == a)
+            .any(|(id, _)| members.iter().any(|(other, code)| other == id && code == b))
+    };
+    let tables = clusters("table_clusters", None);
+    let purposes = clusters("text_clusters", Some("purpose"));
+    let mut kinds = std::collections::BTreeSet::new();
+    for plant in &plants {
+        let (kind, source, target) = (plant[0], plant[2], plant[4]);
+        kinds.insert(kind);
+        let (table_found, purpose_found) = (
+            together(&tables, source, target),
+            together(&purposes, source, target),
+        );
+        match kind {
+            "exact" | "reordered" => assert!(table_found && purpose_found, "{plant:?}"),
+            "edited" => assert!(purpose_found, "{plant:?}"),
+            "decoy" => assert!(!table_found && !purpose_found, "{plant:?}"),
+            other => panic!("unknown kind {other}"),
+        }
+    }
+    assert_eq!(kinds.len(), 4, "every kind planted: {kinds:?}");
+}
