@@ -3,8 +3,6 @@
 
 use super::vocab::{normalize, ValueVocab};
 use crate::record::Money;
-use regex::Regex;
-use std::sync::LazyLock;
 
 /// An indicator target, parsed. The printed text is kept separately, verbatim.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -21,8 +19,26 @@ pub struct Target {
     pub kind: &'static str,
 }
 
-static NUMBER: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^(\d[\d,]*(?:\.\d+)?)(.*)$").expect("valid"));
+/// A leading number (`12,345.67`: digits and thousands commas, then an optional decimal
+/// part) and what follows it. Hand-written because it runs on every target and amount
+/// cell, where a capturing regex costs more than the rest of the parse.
+fn split_number(text: &str) -> Option<(&str, &str)> {
+    let bytes = text.as_bytes();
+    if !bytes.first()?.is_ascii_digit() {
+        return None;
+    }
+    let mut end = 1;
+    while end < bytes.len() && (bytes[end].is_ascii_digit() || bytes[end] == b',') {
+        end += 1;
+    }
+    if end + 1 < bytes.len() && bytes[end] == b'.' && bytes[end + 1].is_ascii_digit() {
+        end += 2;
+        while end < bytes.len() && bytes[end].is_ascii_digit() {
+            end += 1;
+        }
+    }
+    Some(text.split_at(end))
+}
 
 /// Parses an indicator target such as `≥95%`, `59人`, `90%-100%`, `是/否`, `按计划实施`.
 pub fn parse_target(raw: &str, vocab: &ValueVocab) -> Target {
@@ -37,13 +53,13 @@ pub fn parse_target(raw: &str, vocab: &ValueVocab) -> Target {
     if let Some(range) = parse_range(rest, vocab) {
         return range;
     }
-    let Some(caps) = NUMBER.captures(rest) else {
+    let Some((digits, tail)) = split_number(rest) else {
         return text_target();
     };
-    let Some(num) = parse_number(&caps[1]) else {
+    let Some(num) = parse_number(digits) else {
         return text_target();
     };
-    let mut tail = caps[2].to_string();
+    let mut tail = tail.to_string();
     let mut op = prefix_op;
     if let Some((suffix_op, word)) = vocab
         .suffix_operators
@@ -87,17 +103,17 @@ fn parse_range(text: &str, vocab: &ValueVocab) -> Option<Target> {
         let Some((low, high)) = text.split_once(sep.as_str()) else {
             continue;
         };
-        let low_caps = NUMBER.captures(low)?;
-        let high_caps = NUMBER.captures(high)?;
-        let low_unit = unit_of(&low_caps[2]);
-        let high_unit = unit_of(&high_caps[2]);
+        let (low_digits, low_tail) = split_number(low)?;
+        let (high_digits, high_tail) = split_number(high)?;
+        let low_unit = unit_of(low_tail);
+        let high_unit = unit_of(high_tail);
         if low_unit.is_some() && high_unit.is_some() && low_unit != high_unit {
             return None;
         }
         return Some(Target {
             op: Some("range"),
-            num: parse_number(&low_caps[1]),
-            num_max: parse_number(&high_caps[1]),
+            num: parse_number(low_digits),
+            num_max: parse_number(high_digits),
             unit: high_unit.or(low_unit),
             kind: "numeric",
         });
@@ -158,6 +174,17 @@ pub fn parse_amount(raw: &str, yuan_per_unit: i128) -> Result<Money, AmountError
 mod tests {
     use super::*;
     use crate::extract::vocab::Vocab;
+
+    #[test]
+    fn a_leading_number_is_split_from_its_tail() {
+        assert_eq!(split_number("12,345.67万元"), Some(("12,345.67", "万元")));
+        assert_eq!(split_number("95%以上"), Some(("95", "%以上")));
+        assert_eq!(split_number("5."), Some(("5", ".")));
+        assert_eq!(split_number("1.2.3"), Some(("1.2", ".3")));
+        assert_eq!(split_number(".5"), None);
+        assert_eq!(split_number("约5人"), None);
+        assert_eq!(split_number(""), None);
+    }
 
     fn target(raw: &str) -> Target {
         parse_target(raw, &Vocab::builtin().values)
