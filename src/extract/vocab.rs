@@ -17,7 +17,15 @@ pub const BUILTIN: &str = include_str!("../../extractors/budget_performance.toml
 pub fn normalize(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     if text.chars().all(nfkc_stable) {
-        out.extend(text.chars().filter(|c| !c.is_whitespace()));
+        // The common case: copy the runs between white space whole.
+        let mut start = 0;
+        for (at, c) in text.char_indices() {
+            if c.is_whitespace() {
+                out.push_str(&text[start..at]);
+                start = at + c.len_utf8();
+            }
+        }
+        out.push_str(&text[start..]);
     } else {
         out.extend(text.nfkc().filter(|c| !c.is_whitespace()));
     }
