@@ -313,3 +313,55 @@ fn planted_copies_are_found_and_near_misses_are_not() {
     }
     assert_eq!(kinds.len(), 4, "every kind planted: {kinds:?}");
 }
+
+#[test]
+fn one_table_pasted_into_a_thousand_projects_is_one_cluster() {
+    // 250 documents, each the seed after a blank line of its own length (so with its own
+    // doc_id): 1,000
+    // projects carry the seed's pasted table, cut-off copies included. Identical tables
+    // stand for each other before LSH, so this costs no more than one table.
+    let dir = tempfile::tempdir().unwrap();
+    let docs = dir.path().join("docs");
+    std::fs::create_dir_all(&docs).unwrap();
+    let seed = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus/seed/000_154ac4639b0e3315.txt"),
+    )
+    .unwrap();
+    for i in 0..250 {
+        std::fs::write(
+            docs.join(format!("{i:03}.txt")),
+            format!("{}\n{seed}", " ".repeat(i + 1)),
+        )
+        .unwrap();
+    }
+    let out = dir.path().join("out");
+    let path = |p: &Path| p.to_str().unwrap().to_string();
+    for args in [
+        vec!["extract", &path(&docs), "-o", &path(&out), "-q"],
+        vec!["dups", &path(&out), "-q"],
+    ] {
+        let run = jixiao(&args);
+        assert!(
+            run.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&run.stderr)
+        );
+    }
+    let clusters = table(&out, "table_clusters");
+    let ids: Vec<i64> = clusters
+        .column("cluster_id")
+        .unwrap()
+        .i64()
+        .unwrap()
+        .iter()
+        .flatten()
+        .collect();
+    let members = |cluster: i64| ids.iter().filter(|&&id| id == cluster).count();
+    assert_eq!(members(1), 1000, "projects 1, 2, 4 and 5 of every copy");
+    assert_eq!(
+        members(2),
+        250,
+        "project 3 of every copy, a table of its own"
+    );
+    assert_eq!(ids.len(), 1250);
+}

@@ -20,7 +20,7 @@ use anyhow::{Context, Result};
 pub use fingerprint::fold;
 use fingerprint::row_fingerprint;
 pub use input::DocumentInfo;
-use minhash::{intersection, jaccard, similar_groups, MinHasher};
+use minhash::{intersection, jaccard, similar_groups, MinHasher, UnionFind};
 use rayon::prelude::*;
 use records::{Findings, RowGroup, TableClusterMember, TextClusterMember};
 use std::collections::{HashMap, HashSet};
@@ -200,6 +200,7 @@ fn row_groups(
                 .iter()
                 .map(|&p| rows.projects[p as usize].0)
                 .collect();
+            docs.sort_unstable();
             docs.dedup();
             docs.iter().map(|&d| &documents[d as usize]).collect()
         };
@@ -240,6 +241,11 @@ fn row_groups(
         }
         row_number += 1;
     })?;
+    anyhow::ensure!(
+        row_number as usize == rows.prints.len() && next.peek().is_none(),
+        "{}/indicators changed while it was being read",
+        dataset.display()
+    );
     groups.sort_by(|a, b| {
         b.n_projects
             .cmp(&a.n_projects)
@@ -280,15 +286,30 @@ fn table_clusters(
         .iter()
         .map(|k| info.get(k).is_some_and(|p| p.truncated))
         .collect();
+    // Identical tables are joined at once and stand for each other in LSH: a template
+    // pasted into thousands of projects is one set there, not millions of pairs.
+    let mut first_with: HashMap<&[u64], usize> = HashMap::new();
+    let distinct_of: Vec<usize> = (0..keys.len())
+        .map(|i| *first_with.entry(set(i)).or_insert(i))
+        .collect();
+    drop(first_with);
+    let distinct: Vec<usize> = (0..keys.len()).filter(|&i| distinct_of[i] == i).collect();
     let hasher = MinHasher::for_threshold(threshold);
-    let band_keys = hasher.all_band_keys(keys.len(), |i, buffer| {
+    let band_keys = hasher.all_band_keys(distinct.len(), |k, buffer| {
         buffer.clear();
-        buffer.extend_from_slice(set(i));
+        buffer.extend_from_slice(set(distinct[k]));
     });
-    let mut groups = similar_groups(keys.len(), &band_keys, hasher.bands(), |i, j| {
-        jaccard(set(i), set(j)) >= threshold
+    let mut similar = similar_groups(distinct.len(), &band_keys, hasher.bands(), |a, b| {
+        jaccard(set(distinct[a]), set(distinct[b])) >= threshold
     });
     drop(band_keys);
+    let mut groups = UnionFind::new(keys.len());
+    for (k, &i) in distinct.iter().enumerate() {
+        groups.union(i, distinct[similar.find(k)]);
+    }
+    for (i, &first) in distinct_of.iter().enumerate() {
+        groups.union(i, first);
+    }
     // A table cut off by the end of its file is matched by how much of it lies inside
     // another table (its last, incomplete row set aside), not by Jaccard. Only the
     // fingerprints of cut-off tables need to know where else they stand.
@@ -368,9 +389,13 @@ fn complete_rows(set: &[u64], holders: &HashMap<u64, Vec<usize>>) -> Vec<u64> {
 
 /// The member whose table occurs most often in the cluster (ties: the first).
 fn most_common<'a>(members: &[usize], set: &impl Fn(usize) -> &'a [u64]) -> usize {
+    let mut counts: HashMap<&[u64], usize> = HashMap::new();
+    for &m in members {
+        *counts.entry(set(m)).or_default() += 1;
+    }
     let mut best = (0, members[0]);
     for &m in members {
-        let count = members.iter().filter(|&&o| set(o) == set(m)).count();
+        let count = counts[set(m)];
         if count > best.0 {
             best = (count, m);
         }
