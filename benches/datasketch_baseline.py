@@ -1,10 +1,13 @@
 #!/usr/bin/env python3
 """The script an analyst would write with datasketch, on the texts `cargo bench --bench
 dups` writes: MinHash (128 permutations) over character 3-grams, MinHashLSH at the
-threshold, candidates kept when their estimated Jaccard reaches it, clusters joined with
-union-find, field by field.
+threshold with its own choice of bands, candidates kept when their estimated Jaccard
+reaches it, clusters joined with union-find, field by field.
 
-    datasketch_baseline.py TEXTS.tsv THRESHOLD PAIRS.tsv
+With --matched, datasketch runs with jixiao's settings instead: 68 permutations in 17
+bands of 4, candidates checked by exact Jaccard over their 3-gram sets.
+
+    datasketch_baseline.py TEXTS.tsv THRESHOLD PAIRS.tsv [--matched]
 
 Prints the seconds spent (reading the file excluded) and writes the pairs of project
 codes found in one cluster: field, code, code.
@@ -17,20 +20,35 @@ from datasketch import MinHash, MinHashLSH
 
 def main():
     texts_path, threshold, pairs_path = sys.argv[1], float(sys.argv[2]), sys.argv[3]
+    matched = "--matched" in sys.argv[4:]
+    perms = 68 if matched else 128
     with open(texts_path, encoding="utf-8") as f:
         rows = [line.rstrip("\n").split("\t") for line in f][1:]
     start = time.perf_counter()
     pairs = set()
     for field in sorted({r[0] for r in rows}):
         texts = [(code, text) for f, code, text in rows if f == field]
-        lsh = MinHashLSH(threshold=threshold, num_perm=128)
+        if matched:
+            lsh = MinHashLSH(num_perm=perms, params=(17, 4))
+        else:
+            lsh = MinHashLSH(threshold=threshold, num_perm=perms)
         hashes = []
+        grams_of = []
         for i, (_, text) in enumerate(texts):
-            m = MinHash(num_perm=128)
+            m = MinHash(num_perm=perms)
             grams = [text[k : k + 3] for k in range(len(text) - 2)] or [text]
             m.update_batch([g.encode("utf-8") for g in grams])
             lsh.insert(i, m)
             hashes.append(m)
+            if matched:
+                grams_of.append(set(grams))
+
+        def similar(i, j):
+            if matched:
+                a, b = grams_of[i], grams_of[j]
+                return len(a & b) / len(a | b) >= threshold
+            return hashes[i].jaccard(hashes[j]) >= threshold
+
         parent = list(range(len(texts)))
 
         def find(x):
@@ -41,7 +59,7 @@ def main():
 
         for i, m in enumerate(hashes):
             for j in lsh.query(m):
-                if j != i and m.jaccard(hashes[j]) >= threshold:
+                if j != i and similar(i, j):
                     a, b = find(i), find(j)
                     if a != b:
                         parent[max(a, b)] = min(a, b)

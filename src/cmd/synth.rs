@@ -24,7 +24,8 @@ pub struct Args {
     pub out: PathBuf,
     /// A corpus for measuring `dups`: every text unique, and copies of projects planted
     /// in about one document in six (exact, rows reordered, a few characters changed,
-    /// and near misses), listed in `truth/planted.tsv`.
+    /// and near misses), listed in `truth/planted.tsv` (paths relative to `docs/`, with
+    /// the Jaccard similarity of each copy's indicator table to its source's).
     #[arg(long)]
     pub planted: bool,
 }
@@ -39,9 +40,9 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     std::fs::create_dir_all(&truth_dir)
         .with_context(|| format!("creating {}", truth_dir.display()))?;
     let mut truth = TruthFiles::default();
-    let mut planted = args
-        .planted
-        .then(|| String::from("kind\tsource_path\tsource_code\ttarget_path\ttarget_code\n"));
+    let mut planted = args.planted.then(|| {
+        String::from("kind\tsource_path\tsource_code\ttarget_path\ttarget_code\ttable_similarity\n")
+    });
     let mut paths: Vec<String> = Vec::new();
     for start in (0..args.docs).step_by(ROUND as usize) {
         let end = (start + ROUND).min(args.docs);
@@ -67,12 +68,13 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             truth.append(&truth_dir, &records)?;
             if let (Some(tsv), Some(plant)) = (planted.as_mut(), plant) {
                 tsv.push_str(&format!(
-                    "{}\t{}\t{}\t{}\t{}\n",
+                    "{}\t{}\t{}\t{}\t{}\t{:.4}\n",
                     plant.kind.name(),
                     paths[plant.source_index as usize],
                     plant.source_code,
                     file.path,
-                    plant.target_code
+                    plant.target_code,
+                    plant.table_similarity
                 ));
             }
         }

@@ -652,13 +652,16 @@ impl PlantKind {
     }
 }
 
-/// A planted copy: which project of which document it copies, and its own code.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// A planted copy: which project of which document it copies, its own code, and how
+/// alike the two indicator tables are.
+#[derive(Debug, Clone, PartialEq)]
 pub struct Plant {
     pub kind: PlantKind,
     pub source_index: u64,
     pub source_code: String,
     pub target_code: String,
+    /// Jaccard similarity of the two tables' rows (name, description, target).
+    pub table_similarity: f64,
 }
 
 /// Appends to `doc` a copy of `source` (project 1 of document `source_index`) made the
@@ -707,11 +710,20 @@ pub fn plant(
             }
         }
     }
+    let rows = |p: &Project| -> std::collections::HashSet<(String, String, &'static str)> {
+        p.indicators
+            .iter()
+            .map(|i| (i.name.clone(), i.description.clone(), i.target.raw))
+            .collect()
+    };
+    let (before, after) = (rows(source), rows(&copy));
+    let common = before.intersection(&after).count();
     let plant = Plant {
         kind,
         source_index,
         source_code: source.code.clone(),
         target_code: copy.code.clone(),
+        table_similarity: common as f64 / (before.len() + after.len() - common).max(1) as f64,
     };
     doc.projects.push(copy);
     plant
