@@ -89,11 +89,7 @@ fn planted_documents_yield_their_truth_and_plants_copy_their_source() {
                 }
                 PlantKind::Decoy => {
                     let same = copied.iter().filter(|r| original.contains(r)).count();
-                    assert!(
-                        same <= original.len() / 2 + 1,
-                        "{same} of {}",
-                        original.len()
-                    );
+                    assert_eq!(same, original.len() / 2, "half the rows kept");
                 }
             }
         }

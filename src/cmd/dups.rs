@@ -34,6 +34,12 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             args.threshold
         );
     }
+    if !(0.0..=1.0).contains(&args.text_threshold) {
+        bail!(
+            "--text-threshold must be between 0 and 1, not {}",
+            args.text_threshold
+        );
+    }
     if let Some(query) = &args.text {
         return search(&args, query);
     }

@@ -184,9 +184,10 @@ impl TextIndex {
         for &i in candidates.iter().flatten() {
             grouped[i] = true;
         }
+        // Texts that fold to nothing (punctuation only) are not the same text.
         candidates.extend(
             (0..n)
-                .filter(|&i| !grouped[i] && occurrences_of(i).len() > 1)
+                .filter(|&i| !grouped[i] && occurrences_of(i).len() > 1 && !self.text(i).is_empty())
                 .map(|i| vec![i]),
         );
         let places = |members: &[usize]| {

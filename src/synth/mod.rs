@@ -45,7 +45,9 @@ pub fn generate_as(seed: u64, index: u64, format: Option<Format>) -> SynthFile {
 const PLANTED_SHARE: f64 = 0.25;
 
 /// Document `index` of a corpus for measuring duplicate detection: every text unique
-/// ([`model::Vocabulary::Unique`]), and in a quarter of the documents one extra project
+/// ([`model::Vocabulary::Unique`]; the overall-goal paragraph stays boilerplate), and in
+/// a quarter of the documents whose table layout matches the source's (about one in
+/// six in all) one extra project
 /// that copies project 1 of an earlier document, made one of the [`PlantKind`] ways
 /// (drawn at random), when both use the same table layout. Returns the file and, if it got one, its plant.
 pub fn generate_planted(
