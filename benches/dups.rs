@@ -26,6 +26,9 @@
 //! checked by estimated Jaccard), both on one core, with their time per text and their
 //! precision and recall on that subset.
 
+mod common;
+
+use common::peak_rss_mb;
 use jixiao::batch::{self, RunOptions};
 use jixiao::dups::{fold, Options, TextIndex};
 use jixiao::extract::vocab::Vocab;
@@ -504,14 +507,4 @@ fn score_row(by: &str, field: &str, found: &HashSet<Pair>, truth: &HashSet<Pair>
         true_found as f64 / scored.len().max(1) as f64,
         true_found as f64 / truth.len().max(1) as f64,
     )
-}
-
-fn peak_rss_mb() -> f64 {
-    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-    status
-        .lines()
-        .find(|l| l.starts_with("VmHWM:"))
-        .and_then(|l| l.split_whitespace().nth(1))
-        .and_then(|kb| kb.parse::<f64>().ok())
-        .map_or(f64::NAN, |kb| kb / 1024.0)
 }

@@ -13,6 +13,9 @@
 //! scanning it with quick-xml doing nothing per event; for text, reading and decoding the
 //! file. Both are timed on one thread over the same files.
 
+mod common;
+
+use common::peak_rss_mb;
 use jixiao::batch::{self, RunOptions};
 use jixiao::extract::vocab::Vocab;
 use jixiao::read::decode::decode;
@@ -257,14 +260,4 @@ fn floor_text(path: &Path) -> u64 {
         .read_to_end(&mut bytes)
         .unwrap();
     decode(&bytes).text.len() as u64
-}
-
-fn peak_rss_mb() -> f64 {
-    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-    status
-        .lines()
-        .find(|l| l.starts_with("VmHWM:"))
-        .and_then(|l| l.split_whitespace().nth(1))
-        .and_then(|kb| kb.parse::<f64>().ok())
-        .map_or(f64::NAN, |kb| kb / 1024.0)
 }
