@@ -65,17 +65,28 @@ impl ColumnBuffer {
                 let builder = std::mem::replace(v, StringChunkedBuilder::new("".into(), 0));
                 builder.finish().with_name(name).into_series()
             }
-            ColumnBuffer::Int32(v) => Series::new(name, std::mem::take(v)),
-            ColumnBuffer::Int64(v) => Series::new(name, std::mem::take(v)),
-            ColumnBuffer::Float64(v) => Series::new(name, std::mem::take(v)),
-            ColumnBuffer::Bool(v) => Series::new(name, std::mem::take(v)),
+            // polars copies the values into arrays of its own either way; copying from a
+            // slice keeps this buffer's memory for the next rows instead of mapping
+            // fresh pages for them.
+            ColumnBuffer::Int32(v) => Series::new(name, v.as_slice()),
+            ColumnBuffer::Int64(v) => Series::new(name, v.as_slice()),
+            ColumnBuffer::Float64(v) => Series::new(name, v.as_slice()),
+            ColumnBuffer::Bool(v) => Series::new(name, v.as_slice()),
             ColumnBuffer::Decimal {
                 values,
                 precision,
                 scale,
-            } => Series::new(name, std::mem::take(values))
+            } => Series::new(name, values.as_slice())
                 .into_decimal(*precision as usize, *scale as usize)?,
         };
+        match self {
+            ColumnBuffer::Int32(v) => v.clear(),
+            ColumnBuffer::Int64(v) => v.clear(),
+            ColumnBuffer::Float64(v) => v.clear(),
+            ColumnBuffer::Bool(v) => v.clear(),
+            ColumnBuffer::Decimal { values, .. } => values.clear(),
+            ColumnBuffer::Str(_) => {}
+        }
         Ok(series.into_column())
     }
 }
