@@ -365,3 +365,54 @@ fn one_table_pasted_into_a_thousand_projects_is_one_cluster() {
     );
     assert_eq!(ids.len(), 1250);
 }
+
+#[test]
+fn findings_do_not_depend_on_the_number_of_threads() {
+    let dir = tempfile::tempdir().unwrap();
+    let corpus = dir.path().join("corpus");
+    let out = dir.path().join("out");
+    let path = |p: &Path| p.to_str().unwrap().to_string();
+    for args in [
+        vec![
+            "synth",
+            "--planted",
+            "--docs",
+            "120",
+            "--seed",
+            "9",
+            "-o",
+            &path(&corpus),
+        ],
+        vec![
+            "extract",
+            &path(&corpus.join("docs")),
+            "-o",
+            &path(&out),
+            "-q",
+        ],
+    ] {
+        assert!(jixiao(&args).status.success(), "{args:?}");
+    }
+    let tables = ["row_groups", "table_clusters", "text_clusters", "flags"];
+    let mut runs = Vec::new();
+    for threads in ["1", "2"] {
+        let run = Command::new(env!("CARGO_BIN_EXE_jixiao"))
+            .args(["dups", &path(&out), "-q"])
+            .env("RAYON_NUM_THREADS", threads)
+            .output()
+            .unwrap();
+        assert!(
+            run.status.success(),
+            "{}",
+            String::from_utf8_lossy(&run.stderr)
+        );
+        runs.push(tables.map(|t| table(&out, t)));
+    }
+    for (t, name) in tables.iter().enumerate() {
+        assert!(runs[0][t].height() > 0, "{name} found something");
+        assert!(
+            runs[0][t].equals_missing(&runs[1][t]),
+            "{name} differs between 1 and 2 threads"
+        );
+    }
+}
