@@ -28,7 +28,7 @@
 
 mod common;
 
-use common::peak_rss_mb;
+use common::{peak_rss_mb, Args};
 use jixiao::batch::{self, RunOptions};
 use jixiao::dups::{fold, Options, TextIndex};
 use jixiao::extract::vocab::Vocab;
@@ -42,32 +42,22 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-/// The same allocator as the `jixiao` binary.
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 type Pair = (String, String);
 
 fn main() {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    let flag = |name: &str| {
-        args.iter()
-            .position(|a| a == name)
-            .and_then(|i| args.get(i + 1))
-    };
-    let sizes: Vec<u64> = flag("--docs")
-        .map_or("20000,100000", |v| v.as_str())
+    let args = Args::from_env();
+    let sizes: Vec<u64> = args
+        .get("--docs")
+        .unwrap_or("20000,100000")
         .split(',')
         .filter_map(|s| s.parse().ok())
         .collect();
-    if let Some(dataset) = flag("--run-dups") {
-        let jobs = flag("--jobs").and_then(|v| v.parse().ok()).unwrap_or(1);
+    if let Some(dataset) = args.get("--run-dups") {
+        let jobs = args.parse_or("--jobs", 1);
         run_dups(Path::new(dataset), jobs);
         return;
     }
-    let subset: u64 = flag("--datasketch-docs")
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(2000);
+    let subset: u64 = args.parse_or("--datasketch-docs", 2000);
     let mut scores = Vec::new();
     println!("| docs | jobs | texts compared | dups s | µs/text | peak RSS MB |");
     println!("| --- | --- | --- | --- | --- | --- |");
@@ -498,13 +488,12 @@ fn found_pairs(table: &Path, field: Option<&str>) -> HashSet<Pair> {
 }
 
 fn score_row(by: &str, field: &str, found: &HashSet<Pair>, truth: &HashSet<Pair>) -> String {
-    let scored: Vec<&Pair> = found.iter().collect();
-    let true_found = scored.iter().filter(|p| truth.contains(**p)).count();
+    let true_found = found.intersection(truth).count();
     format!(
         "{by} | {field} | {} | {} | {true_found} | {:.4} | {:.4}",
         truth.len(),
-        scored.len(),
-        true_found as f64 / scored.len().max(1) as f64,
+        found.len(),
+        true_found as f64 / found.len().max(1) as f64,
         true_found as f64 / truth.len().max(1) as f64,
     )
 }

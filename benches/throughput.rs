@@ -15,7 +15,7 @@
 
 mod common;
 
-use common::peak_rss_mb;
+use common::{peak_rss_mb, Args};
 use jixiao::batch::{self, RunOptions};
 use jixiao::extract::vocab::Vocab;
 use jixiao::read::decode::decode;
@@ -26,30 +26,14 @@ use std::io::{BufReader, Read};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-/// The same allocator as the `jixiao` binary.
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 fn main() {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    let flag = |name: &str| {
-        args.iter()
-            .position(|a| a == name)
-            .and_then(|i| args.get(i + 1))
-    };
-    let docs: usize = flag("--docs").and_then(|v| v.parse().ok()).unwrap_or(300);
-    let jobs: usize = flag("--jobs").and_then(|v| v.parse().ok()).unwrap_or(1);
-    let repeat: usize = flag("--repeat")
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(3)
-        .max(1);
+    let args = Args::from_env();
+    let docs: usize = args.parse_or("--docs", 300);
+    let jobs: usize = args.parse_or("--jobs", 1);
+    let repeat: usize = args.parse_or("--repeat", 3).max(1);
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let mut inputs: Vec<PathBuf> = args
-        .windows(2)
-        .filter(|w| w[0] == "--input")
-        .map(|w| PathBuf::from(&w[1]))
-        .collect();
-    if let Some(sizes) = flag("--synth") {
+    let mut inputs: Vec<PathBuf> = args.all("--input").into_iter().map(PathBuf::from).collect();
+    if let Some(sizes) = args.get("--synth") {
         println!("| corpus | docs | jobs | floor ms/doc | jixiao ms/doc | ratio to floor | docs/s | MB/s | peak RSS MB |");
         println!("| --- | --- | --- | --- | --- | --- | --- | --- | --- |");
         for size in sizes.split(',').filter_map(|s| s.parse::<u64>().ok()) {

@@ -44,6 +44,46 @@ fn extract_seed(dir: &Path) -> std::path::PathBuf {
     out
 }
 
+/// Runs jixiao with `args` and requires it to succeed.
+fn run_ok(args: &[&str]) {
+    let run = jixiao(args);
+    assert!(
+        run.status.success(),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+}
+
+fn path_str(path: &Path) -> &str {
+    path.to_str().unwrap()
+}
+
+/// `docs` planted synthetic documents with `seed`, written to `dir/corpus` and
+/// extracted to `dir/out`; returns both.
+fn planted_dataset(dir: &Path, docs: u32, seed: u32) -> (std::path::PathBuf, std::path::PathBuf) {
+    let corpus = dir.join("corpus");
+    let out = dir.join("out");
+    let (docs, seed) = (docs.to_string(), seed.to_string());
+    run_ok(&[
+        "synth",
+        "--planted",
+        "--docs",
+        &docs,
+        "--seed",
+        &seed,
+        "-o",
+        path_str(&corpus),
+    ]);
+    run_ok(&[
+        "extract",
+        path_str(&corpus.join("docs")),
+        "-o",
+        path_str(&out),
+        "-q",
+    ]);
+    (corpus, out)
+}
+
 #[test]
 fn the_seed_has_one_table_pasted_into_four_projects() {
     let dir = tempfile::tempdir().unwrap();
@@ -230,36 +270,8 @@ fn chromium_dom(path: &Path) -> Option<String> {
 #[test]
 fn planted_copies_are_found_and_near_misses_are_not() {
     let dir = tempfile::tempdir().unwrap();
-    let corpus = dir.path().join("corpus");
-    let out = dir.path().join("out");
-    let path = |p: &Path| p.to_str().unwrap().to_string();
-    for args in [
-        vec![
-            "synth",
-            "--planted",
-            "--docs",
-            "160",
-            "--seed",
-            "5",
-            "-o",
-            &path(&corpus),
-        ],
-        vec![
-            "extract",
-            &path(&corpus.join("docs")),
-            "-o",
-            &path(&out),
-            "-q",
-        ],
-        vec!["dups", &path(&out), "-q"],
-    ] {
-        let run = jixiao(&args);
-        assert!(
-            run.status.success(),
-            "{args:?}: {}",
-            String::from_utf8_lossy(&run.stderr)
-        );
-    }
+    let (corpus, out) = planted_dataset(dir.path(), 160, 5);
+    run_ok(&["dups", path_str(&out), "-q"]);
     let planted = std::fs::read_to_string(corpus.join("truth/planted.tsv")).unwrap();
     let plants: Vec<Vec<&str>> = planted
         .lines()
@@ -317,9 +329,9 @@ fn planted_copies_are_found_and_near_misses_are_not() {
 #[test]
 fn one_table_pasted_into_a_thousand_projects_is_one_cluster() {
     // 250 documents, each the seed after a blank line of its own length (so with its own
-    // doc_id): 1,000
-    // projects carry the seed's pasted table, cut-off copies included. Identical tables
-    // stand for each other before LSH, so this costs no more than one table.
+    // doc_id): 1,000 projects carry the seed's pasted table, cut-off copies included.
+    // Identical tables are joined before LSH; this checks that the joined clusters come
+    // out whole and apart (it does not measure what the joining saves).
     let dir = tempfile::tempdir().unwrap();
     let docs = dir.path().join("docs");
     std::fs::create_dir_all(&docs).unwrap();
@@ -335,18 +347,8 @@ fn one_table_pasted_into_a_thousand_projects_is_one_cluster() {
         .unwrap();
     }
     let out = dir.path().join("out");
-    let path = |p: &Path| p.to_str().unwrap().to_string();
-    for args in [
-        vec!["extract", &path(&docs), "-o", &path(&out), "-q"],
-        vec!["dups", &path(&out), "-q"],
-    ] {
-        let run = jixiao(&args);
-        assert!(
-            run.status.success(),
-            "{args:?}: {}",
-            String::from_utf8_lossy(&run.stderr)
-        );
-    }
+    run_ok(&["extract", path_str(&docs), "-o", path_str(&out), "-q"]);
+    run_ok(&["dups", path_str(&out), "-q"]);
     let clusters = table(&out, "table_clusters");
     let ids: Vec<i64> = clusters
         .column("cluster_id")
@@ -369,35 +371,12 @@ fn one_table_pasted_into_a_thousand_projects_is_one_cluster() {
 #[test]
 fn findings_do_not_depend_on_the_number_of_threads() {
     let dir = tempfile::tempdir().unwrap();
-    let corpus = dir.path().join("corpus");
-    let out = dir.path().join("out");
-    let path = |p: &Path| p.to_str().unwrap().to_string();
-    for args in [
-        vec![
-            "synth",
-            "--planted",
-            "--docs",
-            "120",
-            "--seed",
-            "9",
-            "-o",
-            &path(&corpus),
-        ],
-        vec![
-            "extract",
-            &path(&corpus.join("docs")),
-            "-o",
-            &path(&out),
-            "-q",
-        ],
-    ] {
-        assert!(jixiao(&args).status.success(), "{args:?}");
-    }
+    let (_, out) = planted_dataset(dir.path(), 120, 9);
     let tables = ["row_groups", "table_clusters", "text_clusters", "flags"];
     let mut runs = Vec::new();
     for threads in ["1", "2"] {
         let run = Command::new(env!("CARGO_BIN_EXE_jixiao"))
-            .args(["dups", &path(&out), "-q"])
+            .args(["dups", path_str(&out), "-q"])
             .env("RAYON_NUM_THREADS", threads)
             .output()
             .unwrap();

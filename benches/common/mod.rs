@@ -1,4 +1,38 @@
-//! What both benchmarks measure the same way.
+//! What both benchmarks share: the allocator, their arguments, how they read peak memory.
+
+/// The same allocator as the `jixiao` binary.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
+/// A benchmark's command-line arguments (after `cargo bench --bench NAME --`).
+pub struct Args(Vec<String>);
+
+impl Args {
+    pub fn from_env() -> Args {
+        Args(std::env::args().skip(1).collect())
+    }
+
+    /// Every value given after `name`, in order.
+    pub fn all(&self, name: &str) -> Vec<&str> {
+        self.0
+            .windows(2)
+            .filter(|w| w[0] == name)
+            .map(|w| w[1].as_str())
+            .collect()
+    }
+
+    /// The first value given after `name`.
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.all(name).first().copied()
+    }
+
+    /// The first value given after `name`, parsed; `default` when absent or unparsable.
+    pub fn parse_or<T: std::str::FromStr>(&self, name: &str, default: T) -> T {
+        self.get(name)
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(default)
+    }
+}
 
 /// Peak resident memory of this process so far (VmHWM), in MB.
 pub fn peak_rss_mb() -> f64 {

@@ -2,8 +2,7 @@
 //! name, description and target are equal after NFKC, with white space and punctuation
 //! folded away.
 
-use crate::extract::vocab::nfkc_stable;
-use unicode_normalization::UnicodeNormalization;
+use crate::extract::vocab::normalize_into;
 
 /// Punctuation folded away before comparing (after NFKC; `%`, `≥`, `.`, `-` stay: they
 /// change what a target means).
@@ -53,20 +52,7 @@ pub fn fold(text: &str) -> String {
 
 /// Text folded for comparison into `out` (cleared first), so a loop reuses one buffer.
 pub fn fold_into(text: &str, out: &mut String) {
-    out.clear();
-    if text.chars().all(nfkc_stable) {
-        // The common case: copy the runs between folded-away characters whole.
-        let mut start = 0;
-        for (at, c) in text.char_indices() {
-            if folded_away(c) {
-                out.push_str(&text[start..at]);
-                start = at + c.len_utf8();
-            }
-        }
-        out.push_str(&text[start..]);
-    } else {
-        out.extend(text.nfkc().filter(|&c| !folded_away(c)));
-    }
+    normalize_into(text, out, |c| !folded_away(c));
 }
 
 /// The fingerprint of an indicator row.

@@ -9,7 +9,7 @@
 use rayon::prelude::*;
 
 /// Most hashes a signature has; [`MinHasher::for_threshold`] picks how many are used.
-pub const HASHES: usize = 128;
+const HASHES: usize = 128;
 
 /// The smallest probability that a pair exactly at the threshold becomes a candidate.
 const RECALL_AT_THRESHOLD: f64 = 0.99;
@@ -23,7 +23,6 @@ pub struct MinHasher {
     multipliers: [u32; HASHES],
     offsets: [u32; HASHES],
     bands: usize,
-    rows: usize,
 }
 
 /// SplitMix64's finaliser: spreads structured 64-bit values (packed characters) over
@@ -49,7 +48,6 @@ impl MinHasher {
             .unwrap_or(HASHES / ROWS);
         MinHasher {
             bands,
-            rows: ROWS,
             ..Self::family()
         }
     }
@@ -75,8 +73,7 @@ impl MinHasher {
         MinHasher {
             multipliers,
             offsets,
-            bands: 1,
-            rows: HASHES,
+            bands: HASHES / ROWS,
         }
     }
 }
@@ -96,13 +93,13 @@ fn fold_minima(elements: &[u64], a: &[u32], b: &[u32], minima: &mut [i32]) {
 }
 
 impl MinHasher {
-    /// The first `bands × rows` hashes of the MinHash signature of a set of 64-bit
+    /// The first `bands × ROWS` hashes of the MinHash signature of a set of 64-bit
     /// elements. Hashes are 32-bit (`a·x + b` over the element's high 32 bits, wrapping)
     /// and compared as signed integers (any fixed order serves MinHash): 32-bit lanes
     /// pack 8 to an AVX2 instruction where 64-bit ones pack 4, without a 64-bit multiply.
-    pub fn signature(&self, elements: &[u64]) -> [i32; HASHES] {
+    fn signature(&self, elements: &[u64]) -> [i32; HASHES] {
         let mut minima = [i32::MAX; HASHES];
-        let used = self.bands * self.rows;
+        let used = self.bands * ROWS;
         fold_minima(
             elements,
             &self.multipliers[..used],
@@ -117,7 +114,7 @@ impl MinHasher {
     /// unrelated bands only costs one exact check.
     pub fn band_keys(&self, elements: &[u64], keys: &mut Vec<u32>) {
         let signature = self.signature(elements);
-        for band in signature.chunks_exact(self.rows).take(self.bands) {
+        for band in signature.chunks_exact(ROWS).take(self.bands) {
             let folded = band.iter().fold(0u64, |h, &v| {
                 mix(h ^ u64::from(v as u32)).wrapping_add(0x9E37_79B9_7F4A_7C15)
             });
@@ -350,7 +347,7 @@ mod tests {
         // 200 pairs of 60-element sets sharing 40: Jaccard 40/80 = 0.5. The share of
         // agreeing hashes estimates it; averaged over the pairs it must be close.
         let hasher = MinHasher::for_threshold(0.0);
-        let used = hasher.bands * hasher.rows;
+        let used = hasher.bands * ROWS;
         let mut agree = 0usize;
         for p in 0..200u64 {
             let shared: Vec<u64> = (0..40).map(|i| mix(p * 1000 + i)).collect();
@@ -383,14 +380,12 @@ mod tests {
 
     #[test]
     fn bands_follow_the_threshold() {
-        let bands = |t| {
-            let h = MinHasher::for_threshold(t);
-            (h.bands, h.rows)
-        };
-        assert_eq!(bands(0.7), (17, 4));
-        assert_eq!(bands(0.8), (9, 4));
-        assert_eq!(bands(0.9), (5, 4));
-        assert_eq!(bands(0.0), (32, 4));
+        let bands = |t| MinHasher::for_threshold(t).bands;
+        assert_eq!(ROWS, 4);
+        assert_eq!(bands(0.7), 17);
+        assert_eq!(bands(0.8), 9);
+        assert_eq!(bands(0.9), 5);
+        assert_eq!(bands(0.0), 32, "at most 128 hashes");
     }
 
     #[test]

@@ -23,7 +23,7 @@ pub fn shingles(folded: &str) -> Vec<u64> {
 }
 
 /// [`shingles`] into `out` (cleared first).
-pub fn shingles_into(folded: &str, out: &mut Vec<u64>) {
+fn shingles_into(folded: &str, out: &mut Vec<u64>) {
     shingles_unsorted_into(folded, out);
     out.sort_unstable();
     out.dedup();

@@ -16,20 +16,27 @@ pub const BUILTIN: &str = include_str!("../../extractors/budget_performance.toml
 /// NFKC with all white space removed: the form labels are compared in.
 pub fn normalize(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
+    normalize_into(text, &mut out, |c| !c.is_whitespace());
+    out
+}
+
+/// NFKC of `text` into `out` (cleared first), keeping the characters `keep` accepts, so
+/// that a loop reuses one buffer.
+pub fn normalize_into(text: &str, out: &mut String, keep: impl Fn(char) -> bool) {
+    out.clear();
     if text.chars().all(nfkc_stable) {
-        // The common case: copy the runs between white space whole.
+        // The common case: copy the runs between dropped characters whole.
         let mut start = 0;
         for (at, c) in text.char_indices() {
-            if c.is_whitespace() {
+            if !keep(c) {
                 out.push_str(&text[start..at]);
                 start = at + c.len_utf8();
             }
         }
         out.push_str(&text[start..]);
     } else {
-        out.extend(text.nfkc().filter(|c| !c.is_whitespace()));
+        out.extend(text.nfkc().filter(|&c| keep(c)));
     }
-    out
 }
 
 /// Characters NFKC leaves as they are, checked without table lookups: ASCII, the CJK
