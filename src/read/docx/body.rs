@@ -14,7 +14,6 @@ use crate::read::fields::parse_instruction;
 use crate::read::{Block, Cell, Field, Paragraph, Row, Table};
 use quick_xml::events::{BytesStart, Event};
 use quick_xml::Reader;
-use std::io::BufRead;
 
 /// Elements whose whole subtree is ignored: deleted or moved-away text, the fallback
 /// branch of alternate content, revision records of earlier properties, content-control
@@ -81,15 +80,19 @@ enum TextTarget {
     Instruction,
 }
 
-/// Streams the body into blocks.
-pub(super) fn read_body<R: BufRead>(source: R, numbering: &Numbering) -> BodyOutput {
-    let mut reader = Reader::from_reader(source);
+/// Scans the body into blocks. `broken` is why inflating the part stopped early, if it
+/// did: then `xml` is the prefix that was inflated.
+pub(super) fn read_body(
+    xml: &[u8],
+    numbering: &Numbering,
+    broken: Option<std::io::Error>,
+) -> BodyOutput {
+    let mut reader = Reader::from_reader(xml);
     reader.config_mut().trim_text(false);
     let mut state = State::new(numbering);
-    let mut buf = Vec::new();
     loop {
         let position = reader.buffer_position();
-        match reader.read_event_into(&mut buf) {
+        match reader.read_event() {
             Ok(Event::Eof) => break,
             Ok(event) => state.event(event),
             Err(error) => {
@@ -103,7 +106,20 @@ pub(super) fn read_body<R: BufRead>(source: R, numbering: &Numbering) -> BodyOut
                 break;
             }
         }
-        buf.clear();
+    }
+    if let Some(error) = broken {
+        if !state.incomplete {
+            state.diagnostics.push(Diagnostic::new(
+                Severity::Error,
+                "malformed_xml",
+                format!(
+                    "word/document.xml cannot be decompressed past byte {}: {error}; what was read before is kept",
+                    xml.len()
+                ),
+                state.loc(),
+            ));
+            state.incomplete = true;
+        }
     }
     if !state.incomplete && (!state.tables.is_empty() || !state.paragraphs.is_empty()) {
         state.diagnostics.push(Diagnostic::new(
@@ -177,6 +193,8 @@ impl<'n> State<'n> {
                 self.end(e.local_name().as_ref());
             }
             Event::End(e) => self.end(e.local_name().as_ref()),
+            // White space between elements is not text: skip it before decoding it.
+            Event::Text(_) | Event::CData(_) if self.text_target == TextTarget::None => {}
             Event::Text(t) => self.text(&t.xml10_content()),
             Event::CData(t) => self.text(&t.xml10_content()),
             Event::GeneralRef(r) => {

@@ -1,5 +1,6 @@
-//! DOCX reader: `word/document.xml` streamed out of the zip archive (never the whole
-//! archive in memory, never a DOM), with `word/numbering.xml` for list numbers.
+//! DOCX reader: `word/document.xml` inflated out of the zip archive into a buffer each
+//! thread reuses and scanned in place with quick-xml (events borrow from the buffer: no
+//! copy per event, never a DOM), with `word/numbering.xml` for list numbers.
 //! Decompression is bounded, so a zip bomb is refused instead of followed.
 
 mod body;
@@ -8,12 +9,16 @@ mod xml;
 
 use super::{ReadDocument, ReadError};
 use numbering::Numbering;
-use std::io::{BufReader, Cursor, Read};
+use std::cell::RefCell;
+use std::io::{Cursor, Read};
 
 /// Most bytes `word/document.xml` may decompress to.
 pub const MAX_DOCUMENT_XML: u64 = 512 * 1024 * 1024;
 /// Most bytes `word/numbering.xml` may decompress to.
 const MAX_NUMBERING_XML: u64 = 16 * 1024 * 1024;
+/// A thread keeps its inflate buffer for the next document unless it grew past this
+/// (one outsized document should not pin its memory for the rest of the run).
+const KEEP_BUFFER: usize = 16 * 1024 * 1024;
 /// Highest compression ratio accepted for a part larger than [`RATIO_FLOOR`].
 const MAX_RATIO: u64 = 200;
 const RATIO_FLOOR: u64 = 16 * 1024 * 1024;
@@ -38,13 +43,40 @@ pub fn read(bytes: &[u8]) -> Result<ReadDocument, ReadError> {
         part.compressed_size(),
         MAX_DOCUMENT_XML,
     )?;
-    let limited = part.take(MAX_DOCUMENT_XML);
-    let output = body::read_body(BufReader::new(limited), &numbering);
+    let size = part.size();
+    let output = with_buffer(|xml| {
+        // The declared size is a hint only: a lying header cannot make this allocate more
+        // than the limit, and a short part is read as far as it goes.
+        xml.reserve(size.min(MAX_DOCUMENT_XML) as usize);
+        let broken = part.take(MAX_DOCUMENT_XML).read_to_end(xml).err();
+        body::read_body(xml, &numbering, broken)
+    });
     Ok(ReadDocument {
         blocks: output.blocks,
         encoding: None,
         diagnostics: output.diagnostics,
         incomplete: output.incomplete,
+    })
+}
+
+thread_local! {
+    static BUFFER: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Runs `read` with this thread's inflate buffer, emptied; reusing it spares the kernel
+/// mapping and zeroing fresh pages for every document.
+fn with_buffer<T>(read: impl FnOnce(&mut Vec<u8>) -> T) -> T {
+    BUFFER.with(|cell| match cell.try_borrow_mut() {
+        Ok(mut buffer) => {
+            buffer.clear();
+            let result = read(&mut buffer);
+            if buffer.capacity() > KEEP_BUFFER {
+                *buffer = Vec::new();
+            }
+            result
+        }
+        // Only reachable if `read` itself read a DOCX on this thread.
+        Err(_) => read(&mut Vec::new()),
     })
 }
 
