@@ -69,10 +69,8 @@ fn bench_one(input: &Path, docs: usize, jobs: usize, repeat: usize) {
         .collect();
     let is_docx = bytes.starts_with(b"PK");
 
-    let floor = fastest(repeat, || time_floor(&files, is_docx));
-
     let vocab = Vocab::builtin();
-    let read_only = fastest(repeat, || {
+    let mut time_read = || {
         let start = Instant::now();
         for file in &files {
             let bytes = std::fs::read(file).unwrap();
@@ -83,17 +81,16 @@ fn bench_one(input: &Path, docs: usize, jobs: usize, repeat: usize) {
             );
         }
         start.elapsed().as_secs_f64()
-    });
-    let read_extract = fastest(repeat, || {
+    };
+    let mut time_read_extract = || {
         let start = Instant::now();
         for file in &files {
             std::hint::black_box(batch::process_file(file, &vocab).indicators.len());
         }
         start.elapsed().as_secs_f64()
-    });
-
+    };
     let mut peak = 0f64;
-    let full = fastest(repeat, || {
+    let mut time_full = || {
         let out = dir.path().join("out");
         let _ = std::fs::remove_dir_all(&out);
         reset_peak_rss();
@@ -101,7 +98,16 @@ fn bench_one(input: &Path, docs: usize, jobs: usize, repeat: usize) {
         assert_eq!(summary.documents as usize, docs);
         peak = peak.max(peak_rss_mb());
         seconds
-    });
+    };
+    let [floor, read_only, read_extract, full] = fastest_interleaved(
+        repeat,
+        &mut [
+            &mut || time_floor(&files, is_docx),
+            &mut time_read,
+            &mut time_read_extract,
+            &mut time_full,
+        ],
+    );
 
     let mb = (bytes.len() * docs) as f64 / 1e6;
     println!(
@@ -145,21 +151,29 @@ fn bench_synth(docs: u64, format: Format, repeat: usize) {
         .iter()
         .map(|f| std::fs::metadata(f).map_or(0, |m| m.len()))
         .sum();
-    let floor = fastest(repeat, || time_floor(&files, format == Format::Docx));
     let vocab = Vocab::builtin();
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-    for jobs in [1, cores] {
-        let mut peak = 0f64;
-        let full = fastest(repeat, || {
-            let out = dir.path().join(format!("out{jobs}"));
-            let _ = std::fs::remove_dir_all(&out);
-            reset_peak_rss();
-            let (summary, seconds) = time_pipeline(&files, &vocab, &out, jobs);
-            assert_eq!(summary.documents, docs);
-            assert_eq!(summary.ok, docs, "generated documents all extract cleanly");
-            peak = peak.max(peak_rss_mb());
-            seconds
-        });
+    let (mut peak_one, mut peak_all) = (0f64, 0f64);
+    let synth_run = |jobs: usize, peak: &mut f64| {
+        let out = dir.path().join(format!("out{jobs}"));
+        let _ = std::fs::remove_dir_all(&out);
+        reset_peak_rss();
+        let (summary, seconds) = time_pipeline(&files, &vocab, &out, jobs);
+        assert_eq!(summary.documents, docs);
+        assert_eq!(summary.ok, docs, "generated documents all extract cleanly");
+        *peak = peak.max(peak_rss_mb());
+        let _ = std::fs::remove_dir_all(&out);
+        seconds
+    };
+    let [floor, full_one, full_all] = fastest_interleaved(
+        repeat,
+        &mut [
+            &mut || time_floor(&files, format == Format::Docx),
+            &mut || synth_run(1, &mut peak_one),
+            &mut || synth_run(cores, &mut peak_all),
+        ],
+    );
+    for (jobs, full, peak) in [(1, full_one, peak_one), (cores, full_all, peak_all)] {
         println!(
             "| synth {name} ({} KB/doc) | {docs} | {jobs} | {:.3} | {:.3} | {:.2} | {:.0} | {:.1} | {:.0} |",
             bytes / docs / 1024,
@@ -170,14 +184,23 @@ fn bench_synth(docs: u64, format: Format, repeat: usize) {
             bytes as f64 / 1e6 / full,
             peak,
         );
-        let _ = std::fs::remove_dir_all(dir.path().join(format!("out{jobs}")));
     }
 }
 
-/// The fastest of `repeat` runs, in seconds: on a shared machine the least disturbed run
-/// is the best estimate of the work itself.
-fn fastest(repeat: usize, mut run: impl FnMut() -> f64) -> f64 {
-    (0..repeat).map(|_| run()).fold(f64::INFINITY, f64::min)
+/// The fastest of `repeat` runs of each measurement, in seconds. The runs take turns
+/// (A, B, C, A, B, C, …), so that a slow spell of a shared machine falls on all of them
+/// alike, and the least disturbed run is the best estimate of the work itself.
+fn fastest_interleaved<const N: usize>(
+    repeat: usize,
+    runs: &mut [&mut dyn FnMut() -> f64; N],
+) -> [f64; N] {
+    let mut best = [f64::INFINITY; N];
+    for _ in 0..repeat {
+        for (best, run) in best.iter_mut().zip(runs.iter_mut()) {
+            *best = best.min(run());
+        }
+    }
+    best
 }
 
 /// Seconds for the floor over all files.

@@ -24,44 +24,79 @@ pub fn normalize(text: &str) -> String {
 /// that a loop reuses one buffer.
 pub fn normalize_into(text: &str, out: &mut String, keep: impl Fn(char) -> bool) {
     out.clear();
-    if text.chars().all(nfkc_stable) {
-        // The common case: copy the runs between dropped characters whole.
-        let mut start = 0;
-        for (at, c) in text.char_indices() {
-            if !keep(c) {
-                out.push_str(&text[start..at]);
-                start = at + c.len_utf8();
+    // The common case, Chinese prose with full-width punctuation, is folded a character at
+    // a time: runs of stable characters are copied whole, full-width forms mapped to
+    // their ASCII. Any other character takes the full NFKC path for the whole text.
+    let mut run = 0;
+    for (at, c) in text.char_indices() {
+        if nfkc_stable(c) && keep(c) {
+            continue;
+        }
+        out.push_str(&text[run..at]);
+        run = at + c.len_utf8();
+        if nfkc_stable(c) {
+            continue;
+        }
+        match fold_width(c) {
+            Some(folded) if keep(folded) => out.push(folded),
+            Some(_) => {}
+            None => {
+                out.clear();
+                out.extend(text.nfkc().filter(|&c| keep(c)));
+                return;
             }
         }
-        out.push_str(&text[start..]);
-    } else {
-        out.extend(text.nfkc().filter(|&c| keep(c)));
+    }
+    out.push_str(&text[run..]);
+}
+
+/// NFKC of a full-width ASCII form (`：` → `:`, `％` → `%`) or the ideographic space; these
+/// never compose with their neighbours, so they can be folded one by one.
+fn fold_width(c: char) -> Option<char> {
+    match c {
+        '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0),
+        '\u{3000}' => Some(' '),
+        _ => None,
     }
 }
 
-/// Characters NFKC leaves as they are, checked without table lookups: ASCII, the CJK
-/// unified ideographs and the punctuation of Chinese prose. Full-width forms (`：％（`) are
-/// not among them and take the full path.
+/// Characters NFKC leaves as they are and that never compose with a neighbour, checked
+/// without table lookups: ASCII, the CJK unified ideographs and the punctuation of
+/// Chinese prose. Full-width forms (`：％（`) are not among them.
 pub fn nfkc_stable(c: char) -> bool {
     c.is_ascii()
         || ('\u{4E00}'..='\u{9FFF}').contains(&c)
         || matches!(
             c,
             '、' | '。'
+                | '〈'
+                | '〉'
+                | '《'
+                | '》'
+                | '「'
+                | '」'
+                | '『'
+                | '』'
+                | '【'
+                | '】'
+                | '〔'
+                | '〕'
+                | '〖'
+                | '〗'
+                | '〇'
                 | '“'
                 | '”'
                 | '‘'
                 | '’'
-                | '《'
-                | '》'
-                | '【'
-                | '】'
                 | '—'
+                | '–'
                 | '·'
                 | '≥'
                 | '≤'
                 | '×'
                 | '÷'
+                | '○'
+                | '●'
         )
 }
 
@@ -108,6 +143,10 @@ impl<K: Copy> LabelSet<K> {
     pub fn get(&self, text: &str) -> Option<K> {
         if self.too_long(text) {
             return None;
+        }
+        if text.chars().all(|c| nfkc_stable(c) && !c.is_whitespace()) {
+            // Already in normal form: no copy to make.
+            return self.get_normalized(text);
         }
         self.get_normalized(&normalize(text))
     }
@@ -585,7 +624,8 @@ mod tests {
 
     #[test]
     fn the_fast_path_agrees_with_nfkc() {
-        let samples = "、。“”‘’《》【】—·≥≤×÷ 一二三龥 abcXYZ019 ：％（）！＞";
+        let samples =
+            "、。〈〉《》「」『』【】〔〕〖〗〇“”‘’—–·≥≤×÷○● 一二三龥 abcXYZ019 ：％（）！＞";
         for c in samples.chars().filter(|c| nfkc_stable(*c)) {
             assert_eq!(
                 c.to_string().nfkc().collect::<String>(),
@@ -593,7 +633,35 @@ mod tests {
                 "{c:?}"
             );
         }
+        for c in ('\u{FF01}'..='\u{FF5E}').chain(['\u{3000}']) {
+            let folded = fold_width(c).map(String::from);
+            assert_eq!(folded, Some(c.to_string().nfkc().collect()), "{c:?}");
+        }
         assert_eq!(normalize("其中： 财政资金（%）"), "其中:财政资金(%)");
+    }
+
+    #[test]
+    fn folding_agrees_with_nfkc_on_mixed_text() {
+        // Full-width forms, a compatibility character (…), a combining mark after a folded
+        // form (Ａ + ring composes to Å), circled digits, ideographic space.
+        let samples = [
+            "年度目标：完成率≥95％，（含）“三保”支出",
+            "第一部分　部门整体绩效目标",
+            "数量…①②",
+            "Ａ\u{30A}Ｂ",
+            "e\u{301}，",
+            "",
+            "　",
+        ];
+        let mut out = String::new();
+        for text in samples {
+            let expected: String = text.nfkc().filter(|c| !c.is_whitespace()).collect();
+            normalize_into(text, &mut out, |c| !c.is_whitespace());
+            assert_eq!(out, expected, "{text:?}");
+            let expected: String = text.nfkc().collect();
+            normalize_into(text, &mut out, |_| true);
+            assert_eq!(out, expected, "{text:?}");
+        }
     }
 
     #[test]

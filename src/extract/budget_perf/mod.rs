@@ -141,28 +141,33 @@ fn is_section_heading(
     p: &Paragraph,
     vocab: &Vocab,
 ) -> Option<(SectionKind, Option<String>, String)> {
-    let (number, title) = split_number(&p.text, vocab);
-    let kind = vocab.sections.get(&title).or_else(|| {
+    let (number, title) = split_number_borrowed(&p.text, vocab);
+    let kind = vocab.sections.get(title).or_else(|| {
         p.fields.iter().find_map(|f| match f {
-            Field::Tc { text, .. } => vocab.sections.get(&split_number(text, vocab).1),
+            Field::Tc { text, .. } => vocab.sections.get(split_number_borrowed(text, vocab).1),
             Field::Other { .. } => None,
         })
     })?;
-    Some((kind, number, title))
+    Some((kind, number.map(str::to_string), title.to_string()))
 }
 
 /// Splits an outline number (`一、`, `（一）`, `1.`) from a heading.
 fn split_number(text: &str, vocab: &Vocab) -> (Option<String>, String) {
+    let (number, title) = split_number_borrowed(text, vocab);
+    (number.map(str::to_string), title.to_string())
+}
+
+/// [`split_number`] without copies: every paragraph is asked whether it is a heading.
+fn split_number_borrowed<'t>(text: &'t str, vocab: &Vocab) -> (Option<&'t str>, &'t str) {
     let n = &vocab.numbering;
     for re in [&n.chinese, &n.chinese_paren, &n.arabic] {
         if let Some(caps) = re.captures(text) {
-            return (
-                Some(caps["number"].to_string()),
-                caps["text"].trim().to_string(),
-            );
+            let number = caps.name("number").map_or("", |m| m.as_str());
+            let title = caps.name("text").map_or("", |m| m.as_str());
+            return (Some(number), title.trim());
         }
     }
-    (None, text.trim().to_string())
+    (None, text.trim())
 }
 
 /// Removes a label (given normalised) from the start of raw text, comparing the raw text
