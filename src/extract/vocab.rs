@@ -232,15 +232,32 @@ pub struct CoverVocab {
     pub region: Regex,
 }
 
-/// Outline numbering patterns, each with `number` and `text` groups.
+/// Outline numbering patterns.
 #[derive(Debug, Clone)]
 pub struct Numbering {
     /// `一、`.
-    pub chinese: Regex,
+    pub chinese: OutlineNumber,
     /// `（一）`.
-    pub chinese_paren: Regex,
+    pub chinese_paren: OutlineNumber,
     /// `1.`.
-    pub arabic: Regex,
+    pub arabic: OutlineNumber,
+}
+
+/// One style of outline number: a pattern for the number alone, with a `number` group.
+/// The text is what follows it. Matching the opening only keeps the regex engine off the
+/// rest of a long numbered paragraph.
+#[derive(Debug, Clone)]
+pub struct OutlineNumber(Regex);
+
+impl OutlineNumber {
+    /// The number and the text after it (trimmed), when `text` opens with such a number
+    /// and something follows it.
+    pub fn split<'t>(&self, text: &'t str) -> Option<(&'t str, &'t str)> {
+        let caps = self.0.captures(text)?;
+        let rest = text[caps.get(0)?.end()..].trim();
+        let number = caps.name("number")?.as_str();
+        (!rest.is_empty()).then_some((number, rest))
+    }
 }
 
 /// Wording of the duties section.
@@ -486,6 +503,15 @@ impl Vocab {
             }
             Ok(re)
         };
+        let outline = |name: &str, pattern: &str| -> Result<OutlineNumber, VocabError> {
+            let re = regex(name, pattern, &["number"])?;
+            if re.capture_names().flatten().any(|g| g == "text") {
+                return Err(fail(format!(
+                    "`{name}` matches the number alone (the text is what follows it): remove its `text` group"
+                )));
+            }
+            Ok(OutlineNumber(re))
+        };
         let operators = operator_words(raw.values.operators).map_err(&fail)?;
         let suffix_operators = operator_words(raw.values.suffix_operators).map_err(&fail)?;
         let labels = raw.projects.labels;
@@ -511,21 +537,9 @@ impl Vocab {
                 (SectionKind::Safeguards, raw.sections.safeguards),
             ]),
             numbering: Numbering {
-                chinese: regex(
-                    "numbering.chinese",
-                    &raw.numbering.chinese,
-                    &["number", "text"],
-                )?,
-                chinese_paren: regex(
-                    "numbering.chinese_paren",
-                    &raw.numbering.chinese_paren,
-                    &["number", "text"],
-                )?,
-                arabic: regex(
-                    "numbering.arabic",
-                    &raw.numbering.arabic,
-                    &["number", "text"],
-                )?,
+                chinese: outline("numbering.chinese", &raw.numbering.chinese)?,
+                chinese_paren: outline("numbering.chinese_paren", &raw.numbering.chinese_paren)?,
+                arabic: outline("numbering.arabic", &raw.numbering.arabic)?,
             },
             duties: DutyVocab {
                 main_duty: normalize_all(raw.duties.main_duty),
@@ -689,6 +703,40 @@ mod tests {
         assert_eq!(
             vocab.level_key("社会公众或服务对象满意度指标"),
             "服务对象满意度"
+        );
+    }
+
+    #[test]
+    fn outline_numbers_split_off_their_text() {
+        let n = Vocab::builtin().numbering;
+        assert_eq!(
+            n.chinese.split("一、 总体绩效目标"),
+            Some(("一", "总体绩效目标"))
+        );
+        assert_eq!(
+            n.chinese_paren.split("（十二）加强管理。\n细则"),
+            Some(("十二", "加强管理。\n细则"))
+        );
+        assert_eq!(n.arabic.split("12 ．完成"), Some(("12", "完成")));
+        assert_eq!(
+            n.chinese.split("一、  "),
+            None,
+            "a number with nothing after it"
+        );
+        assert_eq!(n.arabic.split("2025年"), None);
+    }
+
+    #[test]
+    fn an_outline_pattern_with_a_text_group_is_refused() {
+        let text = BUILTIN.replace(
+            "chinese = '^(?P<number>[一二三四五六七八九十百]+)[、.．]'",
+            "chinese = '^(?P<number>[一二三四五六七八九十百]+)[、.．](?P<text>.+)$'",
+        );
+        assert_ne!(text, BUILTIN);
+        let err = Vocab::parse(&text, "test").unwrap_err().to_string();
+        assert!(
+            err.contains("numbering.chinese") && err.contains("text"),
+            "{err}"
         );
     }
 

@@ -26,11 +26,11 @@ impl DutiesParser {
         diags: &mut Vec<Diagnostic>,
     ) {
         let text = p.text.trim();
-        if let Some(caps) = vocab.numbering.chinese.captures(text) {
+        if let Some((_, name)) = vocab.numbering.chinese.split(text) {
             out.duties.push(Duty {
                 doc_id: doc_id.to_string(),
                 seq: out.duties.len() as i32 + 1,
-                name: caps["text"].trim().to_string(),
+                name: name.to_string(),
                 ..Duty::default()
             });
             self.current = Some(out.duties.len() - 1);

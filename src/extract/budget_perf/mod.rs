@@ -160,14 +160,10 @@ fn split_number(text: &str, vocab: &Vocab) -> (Option<String>, String) {
 /// [`split_number`] without copies: every paragraph is asked whether it is a heading.
 fn split_number_borrowed<'t>(text: &'t str, vocab: &Vocab) -> (Option<&'t str>, &'t str) {
     let n = &vocab.numbering;
-    for re in [&n.chinese, &n.chinese_paren, &n.arabic] {
-        if let Some(caps) = re.captures(text) {
-            let number = caps.name("number").map_or("", |m| m.as_str());
-            let title = caps.name("text").map_or("", |m| m.as_str());
-            return (Some(number), title.trim());
-        }
-    }
-    (None, text.trim())
+    [&n.chinese, &n.chinese_paren, &n.arabic]
+        .into_iter()
+        .find_map(|style| style.split(text))
+        .map_or((None, text.trim()), |(number, title)| (Some(number), title))
 }
 
 /// Removes a label (given normalised) from the start of raw text, comparing the raw text

@@ -313,14 +313,12 @@ impl<'v> ProjectBuilder<'v> {
     /// Numbered goals, one per line (`1.…`); an unnumbered line continues the goal before.
     fn add_goals(&mut self, text: &str) {
         for line in text.lines().map(str::trim).filter(|l| !l.is_empty()) {
-            match self.vocab.numbering.arabic.captures(line) {
-                Some(caps) if !caps["text"].trim().is_empty() => {
-                    let seq = caps["number"]
-                        .parse()
-                        .unwrap_or(self.goals.len() as i32 + 1);
-                    self.goals.push((seq, caps["text"].trim().to_string()));
+            match self.vocab.numbering.arabic.split(line) {
+                Some((number, goal)) => {
+                    let seq = number.parse().unwrap_or(self.goals.len() as i32 + 1);
+                    self.goals.push((seq, goal.to_string()));
                 }
-                _ => match self.goals.last_mut() {
+                None => match self.goals.last_mut() {
                     Some((_, goal)) => {
                         goal.push('\n');
                         goal.push_str(line);

@@ -25,10 +25,10 @@ impl SafeguardsParser {
     ) {
         let text = p.text.trim();
         let numbering = &vocab.numbering;
-        let (level, caps) = if let Some(caps) = numbering.chinese.captures(text) {
-            (1, caps)
-        } else if let Some(caps) = numbering.chinese_paren.captures(text) {
-            (2, caps)
+        let (level, (number, rest)) = if let Some(split) = numbering.chinese.split(text) {
+            (1, split)
+        } else if let Some(split) = numbering.chinese_paren.split(text) {
+            (2, split)
         } else {
             if let Some(item) = self.last.map(|i| &mut out.safeguards[i]) {
                 let body = item.body.get_or_insert_with(String::new);
@@ -39,14 +39,14 @@ impl SafeguardsParser {
             }
             return;
         };
-        let (title, body) = split_title(caps["text"].trim());
+        let (title, body) = split_title(rest);
         let seq = out.safeguards.len() as i32 + 1;
         out.safeguards.push(Safeguard {
             doc_id: doc_id.to_string(),
             seq,
             parent_seq: if level == 2 { self.parent } else { None },
             level,
-            number: caps["number"].to_string(),
+            number: number.to_string(),
             title,
             body,
         });
