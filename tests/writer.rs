@@ -39,3 +39,42 @@ fn a_table_is_split_into_parts_of_at_most_the_given_rows() {
     }
     assert_eq!(total, 42);
 }
+
+#[test]
+fn small_buffers_write_row_groups_into_one_part_keeping_row_order() {
+    let seed = Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus/seed/000_154ac4639b0e3315.txt");
+    let extraction = process_bytes(
+        "seed".into(),
+        &std::fs::read(seed).unwrap(),
+        &Vocab::builtin(),
+    );
+    let expected: Vec<(i32, i32)> = extraction
+        .indicators
+        .iter()
+        .map(|i| (i.project_seq, i.seq))
+        .collect();
+    let out = tempfile::tempdir().unwrap();
+    let mut writer = DatasetWriter::create(out.path(), &Catalog::builtin())
+        .unwrap()
+        .with_max_buffered_rows(10);
+    writer.partition(Some(2021));
+    // One indicator at a time, as documents bring them: the cap of 10 buffered rows over
+    // all tables forces many small flushes.
+    for indicator in extraction.indicators.chunks(1) {
+        writer.rows(indicator);
+    }
+    writer.finish().unwrap();
+    let parts = part_files(&out.path().join("indicators/year=2021"));
+    assert_eq!(parts.len(), 1, "{parts:?}");
+    let file = std::fs::File::open(&parts[0]).unwrap();
+    let mut reader = ParquetReader::new(file);
+    let row_groups = reader.get_metadata().unwrap().row_groups.len();
+    assert!(row_groups > 2, "{row_groups} row groups");
+    let frame = reader.finish().unwrap();
+    let project_seq = frame.column("project_seq").unwrap().i32().unwrap();
+    let seq = frame.column("seq").unwrap().i32().unwrap();
+    let written: Vec<(i32, i32)> = (0..frame.height())
+        .map(|row| (project_seq.get(row).unwrap(), seq.get(row).unwrap()))
+        .collect();
+    assert_eq!(written, expected);
+}

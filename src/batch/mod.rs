@@ -15,9 +15,10 @@ use crate::extract::{extract_document, failed_document, DocMeta};
 use crate::read::{read_bytes, Format, ReadError};
 use crate::record::TableSink;
 use indicatif::{ProgressBar, ProgressStyle};
-use rayon::prelude::*;
-use std::collections::HashMap;
-use std::path::Path;
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{mpsc, Condvar, Mutex};
 
 /// How a batch runs.
 #[derive(Debug, Clone)]
@@ -26,8 +27,9 @@ pub struct RunOptions {
     pub jobs: usize,
     /// Show a progress bar.
     pub progress: bool,
-    /// Documents handed to the workers at a time; results are written in this order.
-    pub chunk_size: usize,
+    /// Documents each worker may extract ahead of the one being written (the records of
+    /// at most `jobs × window` documents wait in memory for their turn).
+    pub window: usize,
     /// Incremental runs: content hash by path of the documents already extracted; a file
     /// with the same path and hash is skipped.
     pub known: HashMap<String, String>,
@@ -38,7 +40,7 @@ impl Default for RunOptions {
         RunOptions {
             jobs: 0,
             progress: false,
-            chunk_size: 256,
+            window: 16,
             known: HashMap::new(),
         }
     }
@@ -124,15 +126,12 @@ fn process_with_meta(meta: &DocMeta, bytes: &[u8], vocab: &Vocab) -> Extraction 
 /// Runs the batch: every file is processed (in parallel) and its records handed to
 /// `sink` in input order. `on_document` sees each document's records as they are written.
 pub fn run(
-    files: &[std::path::PathBuf],
+    files: &[PathBuf],
     vocab: &Vocab,
     sink: &mut impl TableSink,
     options: &RunOptions,
     mut on_document: impl FnMut(&Extraction),
-) -> Result<Summary, rayon::ThreadPoolBuildError> {
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(options.jobs)
-        .build()?;
+) -> std::io::Result<Summary> {
     let progress = if options.progress {
         let bar = ProgressBar::new(files.len() as u64);
         bar.set_style(
@@ -145,47 +144,91 @@ pub fn run(
     };
     let mut summary = Summary::start();
     let known = &options.known;
-    let process = |path: &std::path::PathBuf| process_file_if_changed(path, vocab, known);
-    let chunks = files.chunks(options.chunk_size.max(1));
-    let mut write = |chunk: &[std::path::PathBuf], results: Vec<Option<Extraction>>| {
-        for (path, result) in chunk.iter().zip(&results) {
-            let Some(extraction) = result else {
-                summary.unchanged.push(path.display().to_string());
-                progress.inc(1);
-                continue;
-            };
-            summary.add(extraction);
-            on_document(extraction);
-            sink.partition(extraction.documents.first().and_then(|d| d.year));
-            extraction.write_to(sink);
-            progress.inc(1);
+    let process = |path: &PathBuf| process_file_if_changed(path, vocab, known);
+    let write = |path: &PathBuf, result: Option<Extraction>| {
+        match result {
+            None => summary.unchanged.push(path.display().to_string()),
+            Some(extraction) => {
+                summary.add(&extraction);
+                on_document(&extraction);
+                sink.partition(extraction.documents.first().and_then(|d| d.year));
+                extraction.write_to(sink);
+            }
         }
+        progress.inc(1);
     };
-    if options.jobs == 1 {
+    let threads = match options.jobs {
+        0 => std::thread::available_parallelism().map_or(1, |n| n.get()),
+        jobs => jobs,
+    };
+    if threads == 1 {
         // One job: no hand-over between threads at all.
-        for chunk in chunks {
-            let results = chunk.iter().map(process).collect();
-            write(chunk, results);
+        let mut write = write;
+        for path in files {
+            write(path, process(path));
         }
     } else {
-        // Workers extract the next chunk while this thread writes the last one.
-        std::thread::scope(|scope| {
-            let (sender, receiver) = std::sync::mpsc::sync_channel(1);
-            scope.spawn(move || {
-                for chunk in chunks {
-                    let results: Vec<Option<Extraction>> =
-                        pool.install(|| chunk.par_iter().map(process).collect());
-                    if sender.send((chunk, results)).is_err() {
-                        return;
-                    }
-                }
-            });
-            for (chunk, results) in receiver {
-                write(chunk, results);
-            }
-        });
+        in_order(
+            files,
+            threads,
+            threads * options.window.max(1),
+            process,
+            write,
+        )?;
     }
     progress.finish_and_clear();
     summary.finish();
     Ok(summary)
+}
+
+/// `process` on every file by `threads` workers, `write` on every result in input order on
+/// this thread. Workers take the next file as soon as they are free (no batch waits for
+/// its slowest document) but stay less than `window` files ahead of the writer, so memory
+/// is bounded whatever the corpus size.
+fn in_order<T: Send>(
+    files: &[PathBuf],
+    threads: usize,
+    window: usize,
+    process: impl Fn(&PathBuf) -> T + Sync,
+    mut write: impl FnMut(&PathBuf, T),
+) -> std::io::Result<()> {
+    let next = AtomicUsize::new(0);
+    let written = Mutex::new(0usize);
+    let writer_moved = Condvar::new();
+    std::thread::scope(|scope| {
+        let (sender, receiver) = mpsc::channel();
+        for worker in 0..threads {
+            let sender = sender.clone();
+            let (next, written, writer_moved, process) = (&next, &written, &writer_moved, &process);
+            std::thread::Builder::new()
+                .name(format!("jixiao-{worker}"))
+                .spawn_scoped(scope, move || loop {
+                    let index = next.fetch_add(1, Ordering::Relaxed);
+                    let Some(path) = files.get(index) else {
+                        return;
+                    };
+                    let mut done = written.lock().unwrap_or_else(|e| e.into_inner());
+                    while index >= *done + window {
+                        done = writer_moved.wait(done).unwrap_or_else(|e| e.into_inner());
+                    }
+                    drop(done);
+                    if sender.send((index, process(path))).is_err() {
+                        return;
+                    }
+                })?;
+        }
+        drop(sender);
+        let mut waiting = BTreeMap::new();
+        let mut expected = 0;
+        for (index, result) in receiver {
+            waiting.insert(index, result);
+            while let Some(result) = waiting.remove(&expected) {
+                write(&files[expected], result);
+                expected += 1;
+                *written.lock().unwrap_or_else(|e| e.into_inner()) = expected;
+                writer_moved.notify_all();
+            }
+        }
+        Ok(())
+    })
 }

@@ -66,8 +66,7 @@ impl ColumnBuffer {
                 builder.finish().with_name(name).into_series()
             }
             // polars copies the values into arrays of its own either way; copying from a
-            // slice keeps this buffer's memory for the next rows instead of mapping
-            // fresh pages for them.
+            // slice lets a small buffer keep its memory for the next rows.
             ColumnBuffer::Int32(v) => Series::new(name, v.as_slice()),
             ColumnBuffer::Int64(v) => Series::new(name, v.as_slice()),
             ColumnBuffer::Float64(v) => Series::new(name, v.as_slice()),
@@ -80,13 +79,26 @@ impl ColumnBuffer {
                 .into_decimal(*precision as usize, *scale as usize)?,
         };
         match self {
-            ColumnBuffer::Int32(v) => v.clear(),
-            ColumnBuffer::Int64(v) => v.clear(),
-            ColumnBuffer::Float64(v) => v.clear(),
-            ColumnBuffer::Bool(v) => v.clear(),
-            ColumnBuffer::Decimal { values, .. } => values.clear(),
+            ColumnBuffer::Int32(v) => empty(v),
+            ColumnBuffer::Int64(v) => empty(v),
+            ColumnBuffer::Float64(v) => empty(v),
+            ColumnBuffer::Bool(v) => empty(v),
+            ColumnBuffer::Decimal { values, .. } => empty(values),
             ColumnBuffer::Str(_) => {}
         }
         Ok(series.into_column())
+    }
+}
+
+/// Rows of capacity a flushed buffer keeps: every table and year partition has buffers of
+/// its own, so keeping whatever each once grew to would let memory creep up with the
+/// number of partitions a run has filled.
+const KEEP_ROWS: usize = 4096;
+
+fn empty<T>(values: &mut Vec<T>) {
+    if values.capacity() > KEEP_ROWS {
+        *values = Vec::new();
+    } else {
+        values.clear();
     }
 }

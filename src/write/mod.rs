@@ -4,9 +4,11 @@
 //! buffers are built from its definition, and records are appended through
 //! [`TableSink`]. Every table is partitioned by the budget year of its document, Hive
 //! style (`indicators/year=2021/part-00000.parquet`), the `year` column living in the
-//! directory name; pyarrow, pandas, polars and DuckDB restore it. A table buffers at most
-//! `rows_per_part` rows per partition before it writes a part file, so memory does not
-//! grow with the corpus. Files are written into a staging directory and moved into place
+//! directory name; pyarrow, pandas, polars and DuckDB restore it. Each table and partition
+//! has a part file open; rows are buffered, and when the buffers of all tables together
+//! hold more than [`MAX_BUFFERED_ROWS`], the largest is written to its file as a row
+//! group, so memory does not grow with the corpus. A part file is closed at
+//! `rows_per_part` rows. Files are written into a staging directory and moved into place
 //! when the run finishes, so readers never see a half-written table.
 
 mod columns;
@@ -17,16 +19,24 @@ pub use existing::{known_documents, part_files, KnownDocument};
 use crate::record::{Record, TableSink, Value};
 use crate::schema::{Catalog, TableDef};
 use columns::ColumnBuffer;
-use polars::prelude::{DataFrame, KeyValueMetadata, ParquetCompression, ParquetWriter};
+use polars::prelude::{
+    BatchedWriter, DataFrame, KeyValueMetadata, ParquetCompression, ParquetWriter,
+};
 use std::collections::{BTreeMap, HashSet};
 use std::fs;
 use std::path::{Path, PathBuf};
 
-/// Rows a table buffers per partition before it is written out as one part file.
+/// Rows of one table and partition per part file.
 pub const DEFAULT_ROWS_PER_PART: usize = 250_000;
-/// Rows all tables and partitions may buffer together; past it the largest buffer is
-/// written out, so memory stays flat however large the corpus.
-pub const MAX_BUFFERED_ROWS: usize = 100_000;
+/// Rows all tables and partitions may buffer together; past it the largest buffers are
+/// written out as row groups, so memory stays flat however large the corpus.
+pub const MAX_BUFFERED_ROWS: usize = 64_000;
+/// Part files open at once; past it the fullest is closed (a run over many years).
+const MAX_OPEN_PARTS: usize = 128;
+/// Row groups per part file. polars keeps about 2.4 KB per column and row group of an
+/// open file until the file is finished; closing files after this many row groups keeps
+/// that bounded however large the corpus.
+const MAX_ROW_GROUPS_PER_PART: usize = 16;
 /// The column tables are partitioned by.
 pub const PARTITION_COLUMN: &str = "year";
 /// The partition of documents whose year is unknown (Hive's name for null).
@@ -76,7 +86,9 @@ pub struct DatasetWriter {
     tables: Vec<TableState>,
     partition: String,
     rows_per_part: usize,
+    max_buffered_rows: usize,
     buffered_rows: usize,
+    open_parts: usize,
     error: Option<WriteError>,
     /// Incremental run: the documents whose rows are removed; existing files are kept.
     update: Option<HashSet<String>>,
@@ -95,8 +107,26 @@ struct TableState {
 
 struct PartBuffer {
     columns: Vec<ColumnBuffer>,
+    /// Rows buffered, not yet written.
     rows: usize,
+    /// Part files begun so far.
     parts: u32,
+    open: Option<OpenPart>,
+}
+
+/// A part file being written, one row group per flush.
+struct OpenPart {
+    writer: BatchedWriter<fs::File>,
+    rows: usize,
+    row_groups: usize,
+}
+
+impl PartBuffer {
+    /// Rows that still fit into the current part file.
+    fn room(&self, rows_per_part: usize) -> usize {
+        let written = self.open.as_ref().map_or(0, |o| o.rows);
+        rows_per_part.saturating_sub(written + self.rows)
+    }
 }
 
 impl TableState {
@@ -117,6 +147,7 @@ impl TableState {
                 .collect(),
             rows: 0,
             parts: 0,
+            open: None,
         }
     }
 }
@@ -159,7 +190,9 @@ impl DatasetWriter {
             tables,
             partition: NULL_PARTITION.to_string(),
             rows_per_part: DEFAULT_ROWS_PER_PART,
+            max_buffered_rows: MAX_BUFFERED_ROWS,
             buffered_rows: 0,
+            open_parts: 0,
             error: None,
             update: None,
             partitioned: true,
@@ -196,6 +229,13 @@ impl DatasetWriter {
     /// Sets how many rows of one table and partition make a part file.
     pub fn with_rows_per_part(mut self, rows: usize) -> Self {
         self.rows_per_part = rows.max(1);
+        self
+    }
+
+    /// Sets how many rows all tables may buffer together before the largest buffers are
+    /// written out.
+    pub fn with_max_buffered_rows(mut self, rows: usize) -> Self {
+        self.max_buffered_rows = rows.max(1);
         self
     }
 
@@ -237,9 +277,14 @@ impl DatasetWriter {
             let keys: Vec<String> = self.tables[index].partitions.keys().cloned().collect();
             for key in keys {
                 let part = &self.tables[index].partitions[&key];
-                if part.rows > 0 || part.parts == 0 {
+                if part.parts == 0 && part.rows == 0 {
+                    self.write_placeholder(index, &key)?;
+                    continue;
+                }
+                if part.rows > 0 {
                     self.flush(index, &key)?;
                 }
+                self.close(index, &key)?;
             }
         }
         match self.update.take() {
@@ -309,14 +354,7 @@ impl DatasetWriter {
     ) -> Result<(), WriteError> {
         let partial = path.with_extension("parquet.tmp");
         let file = fs::File::create(&partial).map_err(io_error("cannot create", &partial))?;
-        let metadata = KeyValueMetadata::from_static(vec![
-            ("jixiao.schema_version".to_string(), self.version.clone()),
-            ("jixiao.table".to_string(), table.to_string()),
-            (
-                "jixiao.version".to_string(),
-                env!("CARGO_PKG_VERSION").to_string(),
-            ),
-        ]);
+        let metadata = self.metadata(table);
         ParquetWriter::new(file)
             .with_compression(ParquetCompression::Zstd(None))
             .with_key_value_metadata(Some(metadata))
@@ -328,45 +366,147 @@ impl DatasetWriter {
         fs::rename(&partial, path).map_err(io_error("cannot rename", &partial))
     }
 
-    fn flush(&mut self, index: usize, key: &str) -> Result<(), WriteError> {
-        let table = &mut self.tables[index];
-        let name = table.def.name.clone();
-        let dir = if self.partitioned {
+    fn metadata(&self, table: &str) -> KeyValueMetadata {
+        KeyValueMetadata::from_static(vec![
+            ("jixiao.schema_version".to_string(), self.version.clone()),
+            ("jixiao.table".to_string(), table.to_string()),
+            (
+                "jixiao.version".to_string(),
+                env!("CARGO_PKG_VERSION").to_string(),
+            ),
+        ])
+    }
+
+    /// The directory of a table's partition in the staging area.
+    fn partition_dir(&self, index: usize, key: &str) -> PathBuf {
+        let name = &self.tables[index].def.name;
+        if self.partitioned {
             self.staging
-                .join(&name)
+                .join(name)
                 .join(format!("{PARTITION_COLUMN}={key}"))
         } else {
-            self.staging.join(&name)
-        };
+            self.staging.join(name)
+        }
+    }
+
+    fn part_path(&self, index: usize, key: &str, number: u32) -> Result<PathBuf, WriteError> {
+        let dir = self.partition_dir(index, key);
         fs::create_dir_all(&dir).map_err(io_error("cannot create", &dir))?;
+        Ok(dir.join(format!("part-{}{number:05}.parquet", self.file_prefix)))
+    }
+
+    /// The buffered rows as a frame, leaving the buffer empty.
+    fn take_frame(&mut self, index: usize, key: &str) -> Result<DataFrame, WriteError> {
+        let table = &mut self.tables[index];
+        let name = table.def.name.clone();
+        let names: Vec<String> = table.file_columns().map(|(_, c)| c.name.clone()).collect();
+        let part = table.partitions.get_mut(key).expect("partition exists");
         let parquet_error = |e: polars::error::PolarsError| WriteError::Parquet {
             table: name.clone(),
             message: e.to_string(),
         };
-        let names: Vec<String> = table.file_columns().map(|(_, c)| c.name.clone()).collect();
-        let part = table.partitions.get_mut(key).expect("partition exists");
         let columns = names
             .iter()
             .zip(part.columns.iter_mut())
             .map(|(name, buffer)| buffer.take_column(name))
             .collect::<Result<Vec<_>, _>>()
             .map_err(parquet_error)?;
-        let mut frame = DataFrame::new(part.rows, columns).map_err(parquet_error)?;
-        let path = dir.join(format!(
-            "part-{}{:05}.parquet",
-            self.file_prefix, part.parts
-        ));
-        let rows = part.rows;
+        let frame = DataFrame::new(part.rows, columns).map_err(parquet_error)?;
+        table.total_rows += part.rows as u64;
+        self.buffered_rows -= part.rows;
         part.rows = 0;
-        part.parts += 1;
-        table.total_rows += rows as u64;
-        self.buffered_rows -= rows;
+        Ok(frame)
+    }
+
+    /// An empty table still gets one file, so that readers find its columns.
+    fn write_placeholder(&mut self, index: usize, key: &str) -> Result<(), WriteError> {
+        let mut frame = self.take_frame(index, key)?;
+        let path = self.part_path(index, key, 0)?;
+        let name = self.tables[index].def.name.clone();
+        self.tables[index]
+            .partitions
+            .get_mut(key)
+            .expect("partition exists")
+            .parts = 1;
         self.write_frame(&mut frame, &path, &name)
     }
 
-    /// Writes out the largest buffers until the buffered rows are under the cap.
+    /// Writes the buffered rows of a table's partition as a row group of its open part
+    /// file (opening one if needed), and closes the file once it is full.
+    fn flush(&mut self, index: usize, key: &str) -> Result<(), WriteError> {
+        let frame = self.take_frame(index, key)?;
+        let name = self.tables[index].def.name.clone();
+        let parquet_error = |e: polars::error::PolarsError| WriteError::Parquet {
+            table: name.clone(),
+            message: e.to_string(),
+        };
+        if self.tables[index].partitions[key].open.is_none() {
+            if self.open_parts >= MAX_OPEN_PARTS {
+                self.close_fullest()?;
+            }
+            let number = self.tables[index].partitions[key].parts;
+            let path = self.part_path(index, key, number)?;
+            let file = fs::File::create(&path).map_err(io_error("cannot create", &path))?;
+            let writer = ParquetWriter::new(file)
+                .with_compression(ParquetCompression::Zstd(None))
+                .with_key_value_metadata(Some(self.metadata(&name)))
+                .batched(frame.schema())
+                .map_err(parquet_error)?;
+            let part = self.tables[index].partitions.get_mut(key).expect("exists");
+            part.open = Some(OpenPart {
+                writer,
+                rows: 0,
+                row_groups: 0,
+            });
+            part.parts += 1;
+            self.open_parts += 1;
+        }
+        let part = self.tables[index].partitions.get_mut(key).expect("exists");
+        let open = part.open.as_mut().expect("opened above");
+        open.writer.write_batch(&frame).map_err(parquet_error)?;
+        open.rows += frame.height();
+        open.row_groups += 1;
+        if open.rows >= self.rows_per_part || open.row_groups >= MAX_ROW_GROUPS_PER_PART {
+            self.close(index, key)?;
+        }
+        Ok(())
+    }
+
+    /// Finishes the open part file of a table's partition, if there is one.
+    fn close(&mut self, index: usize, key: &str) -> Result<(), WriteError> {
+        let name = self.tables[index].def.name.clone();
+        let part = self.tables[index].partitions.get_mut(key).expect("exists");
+        let Some(open) = part.open.take() else {
+            return Ok(());
+        };
+        self.open_parts -= 1;
+        open.writer.finish().map_err(|e| WriteError::Parquet {
+            table: name,
+            message: e.to_string(),
+        })?;
+        Ok(())
+    }
+
+    fn close_fullest(&mut self) -> Result<(), WriteError> {
+        let fullest = self
+            .tables
+            .iter()
+            .enumerate()
+            .flat_map(|(i, t)| {
+                t.partitions
+                    .iter()
+                    .filter_map(move |(k, p)| p.open.as_ref().map(|o| (o.rows, i, k.clone())))
+            })
+            .max();
+        match fullest {
+            Some((_, index, key)) => self.close(index, &key),
+            None => Ok(()),
+        }
+    }
+
+    /// Writes out the largest buffers until the buffered rows are under half the cap.
     fn flush_largest(&mut self) -> Result<(), WriteError> {
-        while self.buffered_rows > MAX_BUFFERED_ROWS / 2 {
+        while self.buffered_rows > self.max_buffered_rows / 2 {
             let largest = self
                 .tables
                 .iter()
@@ -413,7 +553,7 @@ impl TableSink for DatasetWriter {
             }
             let skip = table.partition_column;
             let part = table.partitions.get_mut(&key).expect("inserted above");
-            let room = self.rows_per_part.saturating_sub(part.rows).max(1);
+            let room = part.room(self.rows_per_part).max(1);
             let (now, later) = rest.split_at(room.min(rest.len()));
             for row in now {
                 let mut field = 0;
@@ -428,12 +568,12 @@ impl TableSink for DatasetWriter {
             }
             part.rows += now.len();
             self.buffered_rows += now.len();
-            if part.rows >= self.rows_per_part {
+            if part.room(self.rows_per_part) == 0 {
                 result = self.flush(index, &key);
             }
             rest = later;
         }
-        if result.is_ok() && self.buffered_rows > MAX_BUFFERED_ROWS {
+        if result.is_ok() && self.buffered_rows > self.max_buffered_rows {
             result = self.flush_largest();
         }
         if let Err(e) = result {
