@@ -232,3 +232,49 @@ fn in_order<T: Send>(
         Ok(())
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::in_order;
+    use std::path::PathBuf;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    #[test]
+    fn results_are_written_in_input_order_and_workers_stay_within_the_window() {
+        let files: Vec<PathBuf> = (0..300).map(|i| PathBuf::from(i.to_string())).collect();
+        // Three workers but a window of two: without the wait, a third file would be taken
+        // up while the writer still waits for the first.
+        let (threads, window) = (3, 2);
+        let written = AtomicUsize::new(0);
+        let furthest_ahead = AtomicUsize::new(0);
+        let mut order = Vec::new();
+        in_order(
+            &files,
+            threads,
+            window,
+            |path| {
+                let index: usize = path.to_str().unwrap().parse().unwrap();
+                let ahead = index - written.load(Ordering::SeqCst);
+                furthest_ahead.fetch_max(ahead, Ordering::SeqCst);
+                // Uneven work, so that results arrive out of order.
+                std::thread::sleep(std::time::Duration::from_micros((index % 7 * 150) as u64));
+                index
+            },
+            |_, index| {
+                order.push(index);
+                written.store(order.len(), Ordering::SeqCst);
+            },
+        )
+        .unwrap();
+        assert_eq!(order, (0..300).collect::<Vec<_>>());
+        let ahead = furthest_ahead.load(Ordering::SeqCst);
+        assert!(
+            ahead < window,
+            "a worker ran {ahead} files ahead of the writer"
+        );
+        assert!(
+            ahead > 0,
+            "the workers never ran ahead: nothing ran in parallel"
+        );
+    }
+}

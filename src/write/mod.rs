@@ -24,6 +24,7 @@ use polars::prelude::{
 };
 use std::collections::{BTreeMap, HashSet};
 use std::fs;
+use std::io::BufWriter;
 use std::path::{Path, PathBuf};
 
 /// Rows of one table and partition per part file.
@@ -33,6 +34,8 @@ pub const DEFAULT_ROWS_PER_PART: usize = 250_000;
 pub const MAX_BUFFERED_ROWS: usize = 64_000;
 /// Part files open at once; past it the fullest is closed (a run over many years).
 const MAX_OPEN_PARTS: usize = 128;
+/// Bytes buffered per open part file before they go to the file.
+const PART_BUFFER: usize = 32 * 1024;
 /// Row groups per part file. polars keeps about 2.4 KB per column and row group of an
 /// open file until the file is finished; closing files after this many row groups keeps
 /// that bounded however large the corpus.
@@ -116,7 +119,9 @@ struct PartBuffer {
 
 /// A part file being written, one row group per flush.
 struct OpenPart {
-    writer: BatchedWriter<fs::File>,
+    // polars writes page headers and pages separately; the buffer saves a system call
+    // per small write (`finish` flushes it and reports any error).
+    writer: BatchedWriter<BufWriter<fs::File>>,
     rows: usize,
     row_groups: usize,
 }
@@ -447,7 +452,7 @@ impl DatasetWriter {
             let number = self.tables[index].partitions[key].parts;
             let path = self.part_path(index, key, number)?;
             let file = fs::File::create(&path).map_err(io_error("cannot create", &path))?;
-            let writer = ParquetWriter::new(file)
+            let writer = ParquetWriter::new(BufWriter::with_capacity(PART_BUFFER, file))
                 .with_compression(ParquetCompression::Zstd(None))
                 .with_key_value_metadata(Some(self.metadata(&name)))
                 .batched(frame.schema())
