@@ -17,23 +17,26 @@ use quick_xml::Reader;
 
 /// Elements whose whole subtree is ignored: deleted or moved-away text, the fallback
 /// branch of alternate content, revision records of earlier properties, content-control
-/// properties.
-const SKIPPED: &[&str] = &[
-    "del",
-    "moveFrom",
-    "delText",
-    "delInstrText",
-    "Fallback",
-    "pPrChange",
-    "rPrChange",
-    "tblPrChange",
-    "tcPrChange",
-    "trPrChange",
-    "sectPrChange",
-    "numberingChange",
-    "sdtPr",
-    "sdtEndPr",
-];
+/// properties. (A `match`, not a list search: every element of the body is asked.)
+fn is_skipped(name: &str) -> bool {
+    matches!(
+        name,
+        "del"
+            | "moveFrom"
+            | "delText"
+            | "delInstrText"
+            | "Fallback"
+            | "pPrChange"
+            | "rPrChange"
+            | "tblPrChange"
+            | "tcPrChange"
+            | "trPrChange"
+            | "sectPrChange"
+            | "numberingChange"
+            | "sdtPr"
+            | "sdtEndPr"
+    )
+}
 
 /// What the body reader produced.
 pub(super) struct BodyOutput {
@@ -52,7 +55,8 @@ struct ParagraphBuf {
 }
 
 struct CellBuf {
-    paragraphs: Vec<String>,
+    /// The cell's paragraphs so far, joined with `\n`.
+    text: String,
     column: u32,
     span: u32,
     continues_above: bool,
@@ -209,7 +213,7 @@ impl<'n> State<'n> {
     fn start(&mut self, e: &BytesStart<'_>, empty: bool) {
         let name = e.local_name();
         let name = name.as_ref();
-        if SKIPPED.contains(&name) {
+        if is_skipped(name) {
             if !empty {
                 self.skip_depth = 1;
             }
@@ -352,12 +356,15 @@ impl<'n> State<'n> {
                 text.insert_str(0, &label);
             }
         }
-        let text = text.trim().to_string();
+        trim_in_place(&mut text);
         if let Some(cell) = self.tables.last_mut().and_then(|t| t.cell.as_mut()) {
             // A text export cannot show an empty paragraph inside a cell (a blank line
             // ends the row there), so neither does this reader.
-            if !text.is_empty() {
-                cell.paragraphs.push(text);
+            if cell.text.is_empty() {
+                cell.text = text;
+            } else if !text.is_empty() {
+                cell.text.push('\n');
+                cell.text.push_str(&text);
             }
             return;
         }
@@ -417,7 +424,7 @@ impl<'n> State<'n> {
         }
         if let Some(t) = self.tables.last_mut() {
             t.cell = Some(CellBuf {
-                paragraphs: Vec::new(),
+                text: String::new(),
                 column: t.grid_column,
                 span: 1,
                 continues_above: false,
@@ -437,7 +444,7 @@ impl<'n> State<'n> {
             return;
         };
         let number = row.cells.len() as u32 + 1;
-        let text = cell.paragraphs.join("\n");
+        let text = cell.text;
         row.cells.push(Cell {
             continues_above: cell.continues_above && text.is_empty(),
             text,
@@ -513,6 +520,14 @@ impl<'n> State<'n> {
             self.close_paragraph();
         }
     }
+}
+
+/// Trims white space off both ends without a new allocation.
+fn trim_in_place(text: &mut String) {
+    let end = text.trim_end().len();
+    text.truncate(end);
+    let start = text.len() - text.trim_start().len();
+    text.drain(..start);
 }
 
 /// The character of a `w:sym`: Unicode as is; the Symbol font's private-use codes
