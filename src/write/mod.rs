@@ -6,9 +6,9 @@
 //! style (`indicators/year=2021/part-00000.parquet`), the `year` column living in the
 //! directory name; pyarrow, pandas, polars and DuckDB restore it. Each table and partition
 //! has a part file open; rows are buffered, and when the buffers of all tables together
-//! hold more than [`MAX_BUFFERED_ROWS`], the largest is written to its file as a row
-//! group, so memory does not grow with the corpus. A part file is closed at
-//! `rows_per_part` rows. Files are written into a staging directory and moved into place
+//! hold more than [`MAX_BUFFERED_ROWS`], the largest (and those that waited too long) are
+//! written to their files as row groups, so memory does not grow with the corpus. A part
+//! file is closed at `rows_per_part` rows or a few row groups. Files are written into a staging directory and moved into place
 //! when the run finishes, so readers never see a half-written table.
 
 mod columns;
@@ -34,12 +34,17 @@ pub const DEFAULT_ROWS_PER_PART: usize = 250_000;
 pub const MAX_BUFFERED_ROWS: usize = 64_000;
 /// Part files open at once; past it the fullest is closed (a run over many years).
 const MAX_OPEN_PARTS: usize = 128;
+/// Overflows of the cap a buffer may sit through unwritten. Writing out only the largest
+/// buffers would let those of small tables (one `documents` row per document) grow for
+/// tens of thousands of documents before their turn; this bounds how long they wait, so
+/// memory settles within the first few thousand documents.
+const MAX_OVERFLOWS_UNWRITTEN: u64 = 4;
 /// Bytes buffered per open part file before they go to the file.
 const PART_BUFFER: usize = 32 * 1024;
 /// Row groups per part file. polars keeps about 2.4 KB per column and row group of an
 /// open file until the file is finished; closing files after this many row groups keeps
 /// that bounded however large the corpus.
-const MAX_ROW_GROUPS_PER_PART: usize = 16;
+const MAX_ROW_GROUPS_PER_PART: usize = 4;
 /// The column tables are partitioned by.
 pub const PARTITION_COLUMN: &str = "year";
 /// The partition of documents whose year is unknown (Hive's name for null).
@@ -91,6 +96,8 @@ pub struct DatasetWriter {
     rows_per_part: usize,
     max_buffered_rows: usize,
     buffered_rows: usize,
+    /// Times the buffered rows went over the cap.
+    overflows: u64,
     open_parts: usize,
     error: Option<WriteError>,
     /// Incremental run: the documents whose rows are removed; existing files are kept.
@@ -115,6 +122,8 @@ struct PartBuffer {
     /// Part files begun so far.
     parts: u32,
     open: Option<OpenPart>,
+    /// The writer's count of cap overflows when this buffer was last written out.
+    flushed_at: u64,
 }
 
 /// A part file being written, one row group per flush.
@@ -153,6 +162,7 @@ impl TableState {
             rows: 0,
             parts: 0,
             open: None,
+            flushed_at: 0,
         }
     }
 }
@@ -197,6 +207,7 @@ impl DatasetWriter {
             rows_per_part: DEFAULT_ROWS_PER_PART,
             max_buffered_rows: MAX_BUFFERED_ROWS,
             buffered_rows: 0,
+            overflows: 0,
             open_parts: 0,
             error: None,
             update: None,
@@ -440,6 +451,12 @@ impl DatasetWriter {
     /// file (opening one if needed), and closes the file once it is full.
     fn flush(&mut self, index: usize, key: &str) -> Result<(), WriteError> {
         let frame = self.take_frame(index, key)?;
+        let overflows = self.overflows;
+        self.tables[index]
+            .partitions
+            .get_mut(key)
+            .expect("partition exists")
+            .flushed_at = overflows;
         let name = self.tables[index].def.name.clone();
         let parquet_error = |e: polars::error::PolarsError| WriteError::Parquet {
             table: name.clone(),
@@ -509,8 +526,22 @@ impl DatasetWriter {
         }
     }
 
-    /// Writes out the largest buffers until the buffered rows are under half the cap.
+    /// Writes out every buffer that has waited too long, then the largest buffers until
+    /// the buffered rows are under half the cap.
     fn flush_largest(&mut self) -> Result<(), WriteError> {
+        self.overflows += 1;
+        let overflows = self.overflows;
+        let stale: Vec<(usize, String)> = self
+            .tables
+            .iter()
+            .enumerate()
+            .flat_map(|(i, t)| t.partitions.iter().map(move |(k, p)| (i, k, p)))
+            .filter(|(_, _, p)| p.rows > 0 && overflows - p.flushed_at >= MAX_OVERFLOWS_UNWRITTEN)
+            .map(|(i, k, _)| (i, k.clone()))
+            .collect();
+        for (index, key) in stale {
+            self.flush(index, &key)?;
+        }
         while self.buffered_rows > self.max_buffered_rows / 2 {
             let largest = self
                 .tables
