@@ -40,18 +40,19 @@ fn a_table_is_split_into_parts_of_at_most_the_given_rows() {
     assert_eq!(total, 42);
 }
 
+/// Indicator rows as (project, seq).
+type RowKeys = Vec<(i32, i32)>;
+
 /// The seed's indicators written one row at a time under a cap of `max_buffered` rows:
 /// per part file, its row groups; and all rows, as (project, seq), in file order.
-fn write_indicators_one_by_one(
-    max_buffered: usize,
-) -> (Vec<usize>, Vec<(i32, i32)>, Vec<(i32, i32)>) {
+fn write_indicators_one_by_one(max_buffered: usize) -> (Vec<usize>, RowKeys, RowKeys) {
     let seed = Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus/seed/000_154ac4639b0e3315.txt");
     let extraction = process_bytes(
         "seed".into(),
         &std::fs::read(seed).unwrap(),
         &Vocab::builtin(),
     );
-    let expected: Vec<(i32, i32)> = extraction
+    let expected: RowKeys = extraction
         .indicators
         .iter()
         .map(|i| (i.project_seq, i.seq))
