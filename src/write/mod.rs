@@ -509,16 +509,18 @@ impl DatasetWriter {
         Ok(())
     }
 
-    fn close_fullest(&mut self) -> Result<(), WriteError> {
-        let fullest = self
-            .tables
+    /// Every table's partition buffers, with the table's index and the partition key.
+    fn buffers(&self) -> impl Iterator<Item = (usize, &String, &PartBuffer)> {
+        self.tables
             .iter()
             .enumerate()
-            .flat_map(|(i, t)| {
-                t.partitions
-                    .iter()
-                    .filter_map(move |(k, p)| p.open.as_ref().map(|o| (o.rows, i, k.clone())))
-            })
+            .flat_map(|(i, t)| t.partitions.iter().map(move |(k, p)| (i, k, p)))
+    }
+
+    fn close_fullest(&mut self) -> Result<(), WriteError> {
+        let fullest = self
+            .buffers()
+            .filter_map(|(i, k, p)| p.open.as_ref().map(|o| (o.rows, i, k.clone())))
             .max();
         match fullest {
             Some((_, index, key)) => self.close(index, &key),
@@ -532,10 +534,7 @@ impl DatasetWriter {
         self.overflows += 1;
         let overflows = self.overflows;
         let stale: Vec<(usize, String)> = self
-            .tables
-            .iter()
-            .enumerate()
-            .flat_map(|(i, t)| t.partitions.iter().map(move |(k, p)| (i, k, p)))
+            .buffers()
             .filter(|(_, _, p)| p.rows > 0 && overflows - p.flushed_at >= MAX_OVERFLOWS_UNWRITTEN)
             .map(|(i, k, _)| (i, k.clone()))
             .collect();
@@ -543,16 +542,7 @@ impl DatasetWriter {
             self.flush(index, &key)?;
         }
         while self.buffered_rows > self.max_buffered_rows / 2 {
-            let largest = self
-                .tables
-                .iter()
-                .enumerate()
-                .flat_map(|(i, t)| {
-                    t.partitions
-                        .iter()
-                        .map(move |(k, p)| (p.rows, i, k.clone()))
-                })
-                .max();
+            let largest = self.buffers().map(|(i, k, p)| (p.rows, i, k.clone())).max();
             match largest {
                 Some((rows, index, key)) if rows > 0 => self.flush(index, &key)?,
                 _ => break,
@@ -584,7 +574,11 @@ impl TableSink for DatasetWriter {
         while !rest.is_empty() && result.is_ok() {
             let table = &mut self.tables[index];
             if !table.partitions.contains_key(&key) {
-                let buffer = table.new_buffer();
+                let buffer = PartBuffer {
+                    // A new buffer waits its full turn, like the others.
+                    flushed_at: self.overflows,
+                    ..table.new_buffer()
+                };
                 table.partitions.insert(key.clone(), buffer);
             }
             let skip = table.partition_column;
