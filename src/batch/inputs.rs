@@ -1,5 +1,8 @@
 //! Finding the input files: named files are always taken; directories are searched
-//! recursively for files with a document extension, in a stable (sorted) order.
+//! recursively for files with a document extension, in a stable (sorted) order. Symbolic
+//! links are followed (a corpus is often a tree of links into archives); a link that points
+//! nowhere is still listed when its name is a document's, so that it shows up as a failed
+//! document rather than vanishing from the batch.
 
 use std::path::{Path, PathBuf};
 
@@ -27,11 +30,27 @@ pub fn collect_inputs(inputs: &[PathBuf]) -> Result<Inputs, String> {
             continue;
         }
         let walker = walkdir::WalkDir::new(input)
+            .follow_links(true)
             .sort_by_file_name()
             .into_iter()
             .filter_entry(|e| e.depth() == 0 || !is_hidden(e.path()));
         for entry in walker {
-            let entry = entry.map_err(|e| format!("{}: {e}", input.display()))?;
+            let entry = match entry {
+                Ok(entry) => entry,
+                Err(e)
+                    if e.io_error()
+                        .is_some_and(|io| io.kind() == std::io::ErrorKind::NotFound) =>
+                {
+                    match e.path() {
+                        Some(dangling) if has_document_extension(dangling) => {
+                            found.files.push(dangling.to_path_buf())
+                        }
+                        _ => found.skipped += 1,
+                    }
+                    continue;
+                }
+                Err(e) => return Err(format!("{}: {e}", input.display())),
+            };
             if !entry.file_type().is_file() {
                 continue;
             }
@@ -96,5 +115,40 @@ impl Shard {
     /// Prefix of this shard's part files, so that shard outputs can be copied together.
     pub fn file_prefix(&self) -> String {
         format!("s{}of{}-", self.index, self.count)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[cfg(unix)]
+    #[test]
+    fn links_are_followed_and_dangling_document_links_listed() {
+        let dir = tempfile::tempdir().unwrap();
+        let real = dir.path().join("real");
+        std::fs::create_dir(&real).unwrap();
+        std::fs::write(real.join("a.txt"), "text").unwrap();
+        let corpus = dir.path().join("corpus");
+        std::fs::create_dir(&corpus).unwrap();
+        std::os::unix::fs::symlink(real.join("a.txt"), corpus.join("linked.txt")).unwrap();
+        std::os::unix::fs::symlink(&real, corpus.join("linked_dir")).unwrap();
+        std::os::unix::fs::symlink(real.join("gone.docx"), corpus.join("dangling.docx")).unwrap();
+        std::os::unix::fs::symlink(real.join("gone.png"), corpus.join("dangling.png")).unwrap();
+
+        let found = collect_inputs(&[corpus.clone()]).unwrap();
+
+        let names: Vec<_> = found
+            .files
+            .iter()
+            .map(|f| {
+                f.strip_prefix(&corpus)
+                    .unwrap()
+                    .to_string_lossy()
+                    .into_owned()
+            })
+            .collect();
+        assert_eq!(names, ["dangling.docx", "linked.txt", "linked_dir/a.txt"]);
+        assert_eq!(found.skipped, 1, "the dangling link that is no document");
     }
 }
