@@ -225,7 +225,9 @@ fn time_pipeline(
     out: &Path,
     jobs: usize,
 ) -> (batch::Summary, f64) {
-    let mut writer = DatasetWriter::create(out, &Catalog::builtin()).expect("output");
+    let mut writer = DatasetWriter::create(out, &Catalog::builtin())
+        .and_then(|w| w.with_encoder_threads(batch::encoder_threads(batch::worker_threads(jobs))))
+        .expect("output");
     let options = RunOptions {
         jobs,
         ..RunOptions::default()

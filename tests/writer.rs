@@ -101,3 +101,61 @@ fn a_part_file_is_closed_after_a_few_row_groups() {
     );
     assert_eq!(written, expected);
 }
+
+/// Every file of the dataset in `dir`, as (path relative to `dir`, bytes), sorted by path.
+fn dataset_files(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut files: Vec<(String, Vec<u8>)> = walkdir::WalkDir::new(dir)
+        .into_iter()
+        .map(|e| e.unwrap())
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            let relative = e.path().strip_prefix(dir).unwrap().display().to_string();
+            (relative, std::fs::read(e.path()).unwrap())
+        })
+        .collect();
+    files.sort();
+    files
+}
+
+#[test]
+fn encoder_threads_write_the_same_files_as_the_callers_thread() {
+    let seed = Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus/seed/000_154ac4639b0e3315.txt");
+    let extraction = process_bytes(
+        "seed".into(),
+        &std::fs::read(seed).unwrap(),
+        &Vocab::builtin(),
+    );
+    let write = |encoder_threads: usize| {
+        let out = tempfile::tempdir().unwrap();
+        // A small cap and small parts: many flushes, part files opened and closed on
+        // every encoder thread, in two partitions.
+        let mut writer = DatasetWriter::create(out.path(), &Catalog::builtin())
+            .unwrap()
+            .with_max_buffered_rows(7)
+            .with_rows_per_part(20)
+            .with_encoder_threads(encoder_threads)
+            .unwrap();
+        for year in [2021, 2022, 2021, 2023, 2022] {
+            writer.partition(Some(year));
+            extraction.write_to(&mut writer);
+        }
+        writer.finish().unwrap();
+        let files = dataset_files(out.path());
+        (files, out)
+    };
+    let (inline, _a) = write(0);
+    let (threaded, _b) = write(3);
+    let parts = inline
+        .iter()
+        .filter(|(path, _)| path.starts_with("indicators/year=2021/"))
+        .count();
+    assert!(
+        parts > 3,
+        "the test should spread parts over the threads: {parts}"
+    );
+    let names = |files: &[(String, Vec<u8>)]| files.iter().map(|f| f.0.clone()).collect::<Vec<_>>();
+    assert_eq!(names(&inline), names(&threaded));
+    for ((path, a), (_, b)) in inline.iter().zip(&threaded) {
+        assert!(a == b, "{path} differs with encoder threads");
+    }
+}

@@ -136,7 +136,7 @@ mod tests {
         std::os::unix::fs::symlink(real.join("gone.docx"), corpus.join("dangling.docx")).unwrap();
         std::os::unix::fs::symlink(real.join("gone.png"), corpus.join("dangling.png")).unwrap();
 
-        let found = collect_inputs(&[corpus.clone()]).unwrap();
+        let found = collect_inputs(std::slice::from_ref(&corpus)).unwrap();
 
         let names: Vec<_> = found
             .files

@@ -1,6 +1,7 @@
 //! Batches: finding input files, running read → extract on many of them in parallel, and
-//! handing the records to the writer in input order. Owns all concurrency and progress
-//! output; nothing below it spawns threads or prints.
+//! handing the records to the writer in input order. Owns the workers and progress
+//! output; below it, only the writer has threads (to compress Parquet, see
+//! [`encoder_threads`]), and nothing prints.
 
 mod inputs;
 mod summary;
@@ -157,10 +158,7 @@ pub fn run(
         }
         progress.inc(1);
     };
-    let threads = match options.jobs {
-        0 => std::thread::available_parallelism().map_or(1, |n| n.get()),
-        jobs => jobs,
-    };
+    let threads = worker_threads(options.jobs);
     if threads == 1 {
         // One job: no hand-over between threads at all.
         let mut write = write;
@@ -179,6 +177,25 @@ pub fn run(
     progress.finish_and_clear();
     summary.finish();
     Ok(summary)
+}
+
+/// Worker threads for `--jobs` (0: all cores).
+pub fn worker_threads(jobs: usize) -> usize {
+    match jobs {
+        0 => std::thread::available_parallelism().map_or(1, |n| n.get()),
+        jobs => jobs,
+    }
+}
+
+/// Threads the writer compresses Parquet on in a run with `workers` workers: none with one
+/// worker, so that a one-thread run stays on one thread; otherwise one per worker, up to
+/// four (more only help the last flush of a run, and each holds a share of open files).
+pub fn encoder_threads(workers: usize) -> usize {
+    if workers > 1 {
+        workers.min(4)
+    } else {
+        0
+    }
 }
 
 /// `process` on every file by `threads` workers, `write` on every result in input order on

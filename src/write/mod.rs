@@ -7,11 +7,14 @@
 //! directory name; pyarrow, pandas, polars and DuckDB restore it. Each table and partition
 //! has a part file open; rows are buffered, and when the buffers of all tables together
 //! hold more than [`MAX_BUFFERED_ROWS`], the largest (and those that waited too long) are
-//! written to their files as row groups, so memory does not grow with the corpus. A part
-//! file is closed at `rows_per_part` rows or a few row groups. Files are written into a staging directory and moved into place
-//! when the run finishes, so readers never see a half-written table.
+//! written to their files as row groups, so memory does not grow with the corpus; the
+//! compression itself can run on threads of its own ([`DatasetWriter::with_encoder_threads`]).
+//! A part file is closed at `rows_per_part` rows or a few row groups. Files are written
+//! into a staging directory and moved into place when the run finishes, so readers never
+//! see a half-written table.
 
 mod columns;
+mod encode;
 mod existing;
 
 pub use existing::{known_documents, part_files, KnownDocument};
@@ -19,12 +22,10 @@ pub use existing::{known_documents, part_files, KnownDocument};
 use crate::record::{Record, TableSink, Value};
 use crate::schema::{Catalog, TableDef};
 use columns::ColumnBuffer;
-use polars::prelude::{
-    BatchedWriter, DataFrame, KeyValueMetadata, ParquetCompression, ParquetWriter,
-};
+use encode::{Encoders, Job};
+use polars::prelude::{DataFrame, KeyValueMetadata, ParquetCompression, ParquetWriter};
 use std::collections::{BTreeMap, HashSet};
 use std::fs;
-use std::io::BufWriter;
 use std::path::{Path, PathBuf};
 
 /// Rows of one table and partition per part file.
@@ -40,7 +41,7 @@ const MAX_OPEN_PARTS: usize = 128;
 /// memory settles within the first few thousand documents.
 const MAX_OVERFLOWS_UNWRITTEN: u64 = 4;
 /// Bytes buffered per open part file before they go to the file.
-const PART_BUFFER: usize = 32 * 1024;
+pub(crate) const PART_BUFFER: usize = 32 * 1024;
 /// Row groups per part file. polars keeps about 2.4 KB per column and row group of an
 /// open file until the file is finished; closing files after this many row groups keeps
 /// that bounded however large the corpus.
@@ -104,6 +105,10 @@ pub struct DatasetWriter {
     update: Option<HashSet<String>>,
     /// Whether tables are split into `year=` directories.
     partitioned: bool,
+    /// Where row groups are compressed and written.
+    encoders: Encoders,
+    /// Part files opened so far: the id of the next one.
+    parts_opened: u64,
 }
 
 struct TableState {
@@ -126,11 +131,9 @@ struct PartBuffer {
     flushed_at: u64,
 }
 
-/// A part file being written, one row group per flush.
+/// A part file being written (by the encoders), one row group per flush.
 struct OpenPart {
-    // polars writes page headers and pages separately; the buffer saves a system call
-    // per small write (`finish` flushes it and reports any error).
-    writer: BatchedWriter<BufWriter<fs::File>>,
+    id: u64,
     rows: usize,
     row_groups: usize,
 }
@@ -212,7 +215,18 @@ impl DatasetWriter {
             error: None,
             update: None,
             partitioned: true,
+            encoders: Encoders::inline(),
+            parts_opened: 0,
         })
+    }
+
+    /// Compresses and writes row groups on `threads` threads of their own instead of the
+    /// caller's (0: on the caller's), so that a large flush does not hold up the caller.
+    pub fn with_encoder_threads(mut self, threads: usize) -> Result<Self, WriteError> {
+        self.encoders = Encoders::spawn(threads)
+            .map_err(io_error("cannot start encoder threads for", &self.out_dir))?;
+        self.encoders.limit_in_flight(self.max_buffered_rows);
+        Ok(self)
     }
 
     /// Writes every table as plain `DIR/<table>/part-NNNNN.parquet` files, without year
@@ -252,6 +266,9 @@ impl DatasetWriter {
     /// written out.
     pub fn with_max_buffered_rows(mut self, rows: usize) -> Self {
         self.max_buffered_rows = rows.max(1);
+        // Rows handed to encoder threads are out of the buffers but not yet out of
+        // memory: as many again as the buffers may hold keeps the bound.
+        self.encoders.limit_in_flight(self.max_buffered_rows);
         self
     }
 
@@ -303,6 +320,7 @@ impl DatasetWriter {
                 self.close(index, &key)?;
             }
         }
+        std::mem::replace(&mut self.encoders, Encoders::inline()).finish()?;
         match self.update.take() {
             None => self.replace_tables()?,
             Some(remove) => self.merge_tables(&remove)?,
@@ -457,26 +475,19 @@ impl DatasetWriter {
             .get_mut(key)
             .expect("partition exists")
             .flushed_at = overflows;
-        let name = self.tables[index].def.name.clone();
-        let parquet_error = |e: polars::error::PolarsError| WriteError::Parquet {
-            table: name.clone(),
-            message: e.to_string(),
-        };
+        let table = self.tables[index].def.name.clone();
+        let mut create = None;
         if self.tables[index].partitions[key].open.is_none() {
             if self.open_parts >= MAX_OPEN_PARTS {
                 self.close_fullest()?;
             }
             let number = self.tables[index].partitions[key].parts;
-            let path = self.part_path(index, key, number)?;
-            let file = fs::File::create(&path).map_err(io_error("cannot create", &path))?;
-            let writer = ParquetWriter::new(BufWriter::with_capacity(PART_BUFFER, file))
-                .with_compression(ParquetCompression::Zstd(None))
-                .with_key_value_metadata(Some(self.metadata(&name)))
-                .batched(frame.schema())
-                .map_err(parquet_error)?;
+            create = Some((self.part_path(index, key, number)?, self.metadata(&table)));
+            let id = self.parts_opened;
+            self.parts_opened += 1;
             let part = self.tables[index].partitions.get_mut(key).expect("exists");
             part.open = Some(OpenPart {
-                writer,
+                id,
                 rows: 0,
                 row_groups: 0,
             });
@@ -485,10 +496,17 @@ impl DatasetWriter {
         }
         let part = self.tables[index].partitions.get_mut(key).expect("exists");
         let open = part.open.as_mut().expect("opened above");
-        open.writer.write_batch(&frame).map_err(parquet_error)?;
         open.rows += frame.height();
         open.row_groups += 1;
-        if open.rows >= self.rows_per_part || open.row_groups >= MAX_ROW_GROUPS_PER_PART {
+        let full = open.rows >= self.rows_per_part || open.row_groups >= MAX_ROW_GROUPS_PER_PART;
+        let id = open.id;
+        self.encoders.submit(Job::Write {
+            part: id,
+            table,
+            frame,
+            create,
+        })?;
+        if full {
             self.close(index, key)?;
         }
         Ok(())
@@ -502,11 +520,10 @@ impl DatasetWriter {
             return Ok(());
         };
         self.open_parts -= 1;
-        open.writer.finish().map_err(|e| WriteError::Parquet {
+        self.encoders.submit(Job::Close {
+            part: open.id,
             table: name,
-            message: e.to_string(),
-        })?;
-        Ok(())
+        })
     }
 
     /// Every table's partition buffers, with the table's index and the partition key.
@@ -614,7 +631,9 @@ impl TableSink for DatasetWriter {
 
 impl Drop for DatasetWriter {
     fn drop(&mut self) {
-        // An unfinished run leaves nothing behind that a reader could load.
+        // An unfinished run leaves nothing behind that a reader could load. The encoders
+        // stop first, so that none writes into the staging area after it is gone.
+        drop(std::mem::replace(&mut self.encoders, Encoders::inline()));
         let _ = fs::remove_dir_all(&self.staging);
     }
 }
