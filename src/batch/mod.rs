@@ -146,12 +146,12 @@ pub fn run(
     let mut summary = Summary::start();
     let known = &options.known;
     let process = |path: &PathBuf| process_file_if_changed(path, vocab, known);
-    let write = |path: &PathBuf, result: Option<Extraction>| {
+    let write = |path: &PathBuf, result: &Option<Extraction>| {
         match result {
             None => summary.unchanged.push(path.display().to_string()),
             Some(extraction) => {
-                summary.add(&extraction);
-                on_document(&extraction);
+                summary.add(extraction);
+                on_document(extraction);
                 sink.partition(extraction.documents.first().and_then(|d| d.year));
                 extraction.write_to(sink);
             }
@@ -163,7 +163,7 @@ pub fn run(
         // One job: no hand-over between threads at all.
         let mut write = write;
         for path in files {
-            write(path, process(path));
+            write(path, &process(path));
         }
     } else {
         in_order(
@@ -201,25 +201,32 @@ pub fn encoder_threads(workers: usize) -> usize {
 /// `process` on every file by `threads` workers, `write` on every result in input order on
 /// this thread. Workers take the next file as soon as they are free (no batch waits for
 /// its slowest document) but stay less than `window` files ahead of the writer, so memory
-/// is bounded whatever the corpus size.
+/// is bounded whatever the corpus size. A written result goes back to the worker that made
+/// it to be dropped there: a document's records are thousands of small allocations, and
+/// freeing them on the thread that allocated them is the allocator's fast path (measured
+/// on 2,000 text exports with two workers: a tenth less CPU time than freeing them here).
 fn in_order<T: Send>(
     files: &[PathBuf],
     threads: usize,
     window: usize,
     process: impl Fn(&PathBuf) -> T + Sync,
-    mut write: impl FnMut(&PathBuf, T),
+    mut write: impl FnMut(&PathBuf, &T),
 ) -> std::io::Result<()> {
     let next = AtomicUsize::new(0);
     let written = Mutex::new(0usize);
     let writer_moved = Condvar::new();
     std::thread::scope(|scope| {
         let (sender, receiver) = mpsc::channel();
+        let mut give_back = Vec::with_capacity(threads);
         for worker in 0..threads {
             let sender = sender.clone();
+            let (returned, written_results) = mpsc::channel::<T>();
+            give_back.push(returned);
             let (next, written, writer_moved, process) = (&next, &written, &writer_moved, &process);
             std::thread::Builder::new()
                 .name(format!("jixiao-{worker}"))
                 .spawn_scoped(scope, move || loop {
+                    written_results.try_iter().for_each(drop);
                     let index = next.fetch_add(1, Ordering::Relaxed);
                     let Some(path) = files.get(index) else {
                         return;
@@ -229,7 +236,7 @@ fn in_order<T: Send>(
                         done = writer_moved.wait(done).unwrap_or_else(|e| e.into_inner());
                     }
                     drop(done);
-                    if sender.send((index, process(path))).is_err() {
+                    if sender.send((index, worker, process(path))).is_err() {
                         return;
                     }
                 })?;
@@ -237,10 +244,12 @@ fn in_order<T: Send>(
         drop(sender);
         let mut waiting = BTreeMap::new();
         let mut expected = 0;
-        for (index, result) in receiver {
-            waiting.insert(index, result);
-            while let Some(result) = waiting.remove(&expected) {
-                write(&files[expected], result);
+        for (index, worker, result) in receiver {
+            waiting.insert(index, (worker, result));
+            while let Some((worker, result)) = waiting.remove(&expected) {
+                write(&files[expected], &result);
+                // A worker that has finished drops nothing more: then this thread does.
+                let _ = give_back[worker].send(result);
                 expected += 1;
                 *written.lock().unwrap_or_else(|e| e.into_inner()) = expected;
                 writer_moved.notify_all();
@@ -278,7 +287,7 @@ mod tests {
                 index
             },
             |_, index| {
-                order.push(index);
+                order.push(*index);
                 written.store(order.len(), Ordering::SeqCst);
             },
         )

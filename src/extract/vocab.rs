@@ -112,14 +112,17 @@ pub fn may_be_heading(text: &str) -> bool {
 /// A set of labels, each naming one key.
 #[derive(Debug, Clone)]
 pub struct LabelSet<K: Copy> {
-    by_label: HashMap<String, K>,
+    // Looked up for nearly every cell and short paragraph: a fast hash, not SipHash (the
+    // labels come from the vocabulary file, not from the documents, so there is nothing
+    // for an attacker to collide).
+    by_label: foldhash::HashMap<String, K>,
     /// Characters of the longest label: longer texts are not looked up (nor normalised).
     max_chars: usize,
 }
 
 impl<K: Copy> LabelSet<K> {
     fn new(groups: Vec<(K, Vec<String>)>) -> Self {
-        let mut by_label = HashMap::new();
+        let mut by_label = foldhash::HashMap::default();
         let mut max_chars = 0;
         for (key, labels) in groups {
             for label in labels {
