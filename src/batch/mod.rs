@@ -18,7 +18,7 @@ use crate::record::TableSink;
 use indicatif::{ProgressBar, ProgressStyle};
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{mpsc, Condvar, Mutex};
 
 /// How a batch runs.
@@ -129,9 +129,9 @@ fn process_with_meta(meta: &DocMeta, bytes: &[u8], vocab: &Vocab) -> Extraction 
 pub fn run(
     files: &[PathBuf],
     vocab: &Vocab,
-    sink: &mut impl TableSink,
+    sink: &mut (impl TableSink + Send),
     options: &RunOptions,
-    mut on_document: impl FnMut(&Extraction),
+    mut on_document: impl FnMut(&Extraction) + Send,
 ) -> std::io::Result<Summary> {
     let progress = if options.progress {
         let bar = ProgressBar::new(files.len() as u64);
@@ -198,65 +198,112 @@ pub fn encoder_threads(workers: usize) -> usize {
     }
 }
 
-/// `process` on every file by `threads` workers, `write` on every result in input order on
-/// this thread. Workers take the next file as soon as they are free (no batch waits for
-/// its slowest document) but stay less than `window` files ahead of the writer, so memory
-/// is bounded whatever the corpus size. A written result goes back to the worker that made
-/// it to be dropped there: a document's records are thousands of small allocations, and
-/// freeing them on the thread that allocated them is the allocator's fast path (measured
-/// on 2,000 text exports with two workers: a tenth less CPU time than freeing them here).
+/// `process` on every file by `threads` workers, `write` on every result in input order.
+/// There is no writer thread: the worker whose result is next in line writes it, and any
+/// results after it that are ready, while the others go on extracting. With one thread
+/// per core and none waiting to be woken for each document, a worker keeps its core and
+/// its caches (measured on two cores against a writer thread of its own: 6% less CPU time
+/// on 2,000 text exports, 14% less on 2,000 DOCX).
+/// Workers take the next file as soon as they are free (no batch waits for its slowest
+/// document) but stay less than `window` files ahead of the writing, so memory is bounded
+/// whatever the corpus size. A written result goes back to the worker that made it to be
+/// dropped there: a document's records are thousands of small allocations, and freeing
+/// them on the thread that allocated them is the allocator's fast path (measured on 2,000
+/// text exports with two workers: a tenth less CPU time).
 fn in_order<T: Send>(
     files: &[PathBuf],
     threads: usize,
     window: usize,
     process: impl Fn(&PathBuf) -> T + Sync,
-    mut write: impl FnMut(&PathBuf, &T),
+    write: impl FnMut(&PathBuf, &T) + Send,
 ) -> std::io::Result<()> {
     let next = AtomicUsize::new(0);
+    // Results not yet written, by input index, with the worker that made them.
+    let ready: Mutex<BTreeMap<usize, (usize, T)>> = Mutex::new(BTreeMap::new());
+    // The index to write next, and the writing itself: whoever holds it writes.
+    let writer = Mutex::new((0usize, write));
     let written = Mutex::new(0usize);
     let writer_moved = Condvar::new();
+    // Set when `write` panics: nothing will be written any more, so nobody may wait for it.
+    let abandoned = AtomicBool::new(false);
+    let mut give_back = Vec::with_capacity(threads);
+    let mut returned = Vec::with_capacity(threads);
+    for _ in 0..threads {
+        let (sender, receiver) = mpsc::channel::<T>();
+        give_back.push(sender);
+        returned.push(receiver);
+    }
+    // Writes what is ready, unless another worker is at it; that one looks again once it
+    // lets go, so a result is never left waiting with nobody writing.
+    let write_ready = || loop {
+        let Ok(mut guard) = writer.try_lock() else {
+            return;
+        };
+        let (expected, write) = &mut *guard;
+        let _abandon_on_panic = AbandonOnPanic(&abandoned, &writer_moved);
+        loop {
+            let Some((worker, result)) = lock(&ready).remove(expected) else {
+                break;
+            };
+            write(&files[*expected], &result);
+            // A worker that has finished drops nothing more: then it is dropped here.
+            let _ = give_back[worker].send(result);
+            *expected += 1;
+            *lock(&written) = *expected;
+            writer_moved.notify_all();
+        }
+        let expected = *expected;
+        drop(guard);
+        if !lock(&ready).contains_key(&expected) {
+            return;
+        }
+    };
     std::thread::scope(|scope| {
-        let (sender, receiver) = mpsc::channel();
-        let mut give_back = Vec::with_capacity(threads);
-        for worker in 0..threads {
-            let sender = sender.clone();
-            let (returned, written_results) = mpsc::channel::<T>();
-            give_back.push(returned);
-            let (next, written, writer_moved, process) = (&next, &written, &writer_moved, &process);
+        for (id, returned) in returned.into_iter().enumerate() {
+            let (next, ready, written, writer_moved) = (&next, &ready, &written, &writer_moved);
+            let abandoned = &abandoned;
+            let (process, write_ready) = (&process, &write_ready);
             std::thread::Builder::new()
-                .name(format!("jixiao-{worker}"))
+                .name(format!("jixiao-{id}"))
                 .spawn_scoped(scope, move || loop {
-                    written_results.try_iter().for_each(drop);
+                    returned.try_iter().for_each(drop);
                     let index = next.fetch_add(1, Ordering::Relaxed);
                     let Some(path) = files.get(index) else {
                         return;
                     };
-                    let mut done = written.lock().unwrap_or_else(|e| e.into_inner());
-                    while index >= *done + window {
+                    let mut done = lock(written);
+                    while index >= *done + window && !abandoned.load(Ordering::Relaxed) {
                         done = writer_moved.wait(done).unwrap_or_else(|e| e.into_inner());
                     }
                     drop(done);
-                    if sender.send((index, worker, process(path))).is_err() {
+                    if abandoned.load(Ordering::Relaxed) {
                         return;
                     }
+                    let result = process(path);
+                    lock(ready).insert(index, (id, result));
+                    write_ready();
                 })?;
-        }
-        drop(sender);
-        let mut waiting = BTreeMap::new();
-        let mut expected = 0;
-        for (index, worker, result) in receiver {
-            waiting.insert(index, (worker, result));
-            while let Some((worker, result)) = waiting.remove(&expected) {
-                write(&files[expected], &result);
-                // A worker that has finished drops nothing more: then this thread does.
-                let _ = give_back[worker].send(result);
-                expected += 1;
-                *written.lock().unwrap_or_else(|e| e.into_inner()) = expected;
-                writer_moved.notify_all();
-            }
         }
         Ok(())
     })
+}
+
+/// Wakes the workers for good if dropped while `write` panics.
+struct AbandonOnPanic<'a>(&'a AtomicBool, &'a Condvar);
+
+impl Drop for AbandonOnPanic<'_> {
+    fn drop(&mut self) {
+        if std::thread::panicking() {
+            self.0.store(true, Ordering::Relaxed);
+            self.1.notify_all();
+        }
+    }
+}
+
+/// Locks a mutex even if a thread panicked holding it (a panic in `write` then still
+/// reaches the caller when the scope ends).
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(|e| e.into_inner())
 }
 
 #[cfg(test)]
@@ -302,5 +349,20 @@ mod tests {
             ahead > 0,
             "the workers never ran ahead: nothing ran in parallel"
         );
+    }
+
+    #[test]
+    fn a_panic_while_writing_reaches_the_caller_instead_of_stalling_the_workers() {
+        let files: Vec<PathBuf> = (0..100).map(|i| PathBuf::from(i.to_string())).collect();
+        let outcome = std::panic::catch_unwind(|| {
+            in_order(
+                &files,
+                2,
+                2,
+                |path| path.to_str().unwrap().parse::<usize>().unwrap(),
+                |_, index| assert_ne!(*index, 5, "the sink broke"),
+            )
+        });
+        assert!(outcome.is_err());
     }
 }
