@@ -7,9 +7,10 @@
 //! The inputs (default: corpus/docx/seed.docx and the seed's text export) are copied
 //! N times into a temporary directory; with `--synth`, that many documents are generated
 //! (`jixiao synth`, seed 7), once all as DOCX and once all as UTF-8 text exports, and
-//! each corpus is run at one thread and at all cores. Every timing is the fastest of
-//! `--repeat` runs (default 3), the floor's too; peak RSS is reset before each run and
-//! the largest is reported. The floor for DOCX is unzipping `word/document.xml` and
+//! each corpus is run at one thread and at all cores, every run in a process of its own
+//! (so that its peak RSS is its own, not what earlier runs left in the allocator). Every
+//! timing is the fastest of `--repeat` runs (default 3), the floor's too; the largest peak
+//! RSS is reported. The floor for DOCX is unzipping `word/document.xml` and
 //! scanning it with quick-xml doing nothing per event; for text, reading and decoding the
 //! file. Both are timed on one thread over the same files.
 
@@ -28,6 +29,10 @@ use std::time::Instant;
 
 fn main() {
     let args = Args::from_env();
+    if let Some(dir) = args.get("--child-run") {
+        child_run(Path::new(dir), args.parse_or("--jobs", 1));
+        return;
+    }
     let docs: usize = args.parse_or("--docs", 300);
     let jobs: usize = args.parse_or("--jobs", 1);
     let repeat: usize = args.parse_or("--repeat", 3).max(1);
@@ -151,18 +156,11 @@ fn bench_synth(docs: u64, format: Format, repeat: usize) {
         .iter()
         .map(|f| std::fs::metadata(f).map_or(0, |m| m.len()))
         .sum();
-    let vocab = Vocab::builtin();
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     let (mut peak_one, mut peak_all) = (0f64, 0f64);
     let synth_run = |jobs: usize, peak: &mut f64| {
-        let out = dir.path().join(format!("out{jobs}"));
-        let _ = std::fs::remove_dir_all(&out);
-        reset_peak_rss();
-        let (summary, seconds) = time_pipeline(&files, &vocab, &out, jobs);
-        assert_eq!(summary.documents, docs);
-        assert_eq!(summary.ok, docs, "generated documents all extract cleanly");
-        *peak = peak.max(peak_rss_mb());
-        let _ = std::fs::remove_dir_all(&out);
+        let (seconds, peak_mb) = run_in_child(dir.path(), jobs);
+        *peak = peak.max(peak_mb);
         seconds
     };
     let [floor, full_one, full_all] = fastest_interleaved(
@@ -216,6 +214,54 @@ fn time_floor(files: &[PathBuf], docx: bool) -> f64 {
     }
     assert!(work > 0);
     start.elapsed().as_secs_f64()
+}
+
+/// Runs the pipeline over the documents in `dir` in a new process of this benchmark;
+/// returns its seconds and peak RSS in MB.
+fn run_in_child(dir: &Path, jobs: usize) -> (f64, f64) {
+    let output = std::process::Command::new(std::env::current_exe().expect("this benchmark"))
+        .args([
+            "--child-run",
+            &dir.display().to_string(),
+            "--jobs",
+            &jobs.to_string(),
+        ])
+        .output()
+        .expect("start a benchmark run");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success(),
+        "benchmark run failed: {stdout}{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let mut fields = stdout
+        .split_whitespace()
+        .map(|f| f.parse::<f64>().expect("a number"));
+    (
+        fields.next().expect("seconds"),
+        fields.next().expect("peak"),
+    )
+}
+
+/// The child's side of [`run_in_child`]: every document directly in `dir`, in name order,
+/// through the pipeline into `dir/out<jobs>`; prints seconds and peak RSS in MB.
+fn child_run(dir: &Path, jobs: usize) {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .expect("corpus directory")
+        .map(|e| e.expect("directory entry").path())
+        .filter(|p| p.is_file())
+        .collect();
+    files.sort();
+    let out = dir.join(format!("out{jobs}"));
+    let _ = std::fs::remove_dir_all(&out);
+    let (summary, seconds) = time_pipeline(&files, &Vocab::builtin(), &out, jobs);
+    assert_eq!(summary.documents as usize, files.len());
+    assert_eq!(
+        summary.ok, summary.documents,
+        "generated documents all extract cleanly"
+    );
+    let _ = std::fs::remove_dir_all(&out);
+    println!("{seconds} {}", peak_rss_mb());
 }
 
 /// The whole pipeline as `jixiao extract` runs it: read, extract, write Parquet.

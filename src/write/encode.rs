@@ -38,6 +38,12 @@ impl Job {
         }
     }
 
+    fn table(&self) -> &str {
+        match self {
+            Job::Write { table, .. } | Job::Close { table, .. } => table,
+        }
+    }
+
     fn rows(&self) -> usize {
         match self {
             Job::Write { frame, .. } => frame.height(),
@@ -140,6 +146,7 @@ impl Encoders {
                     let mut files = OpenFiles::default();
                     for job in queue {
                         let rows = job.rows();
+                        let table = job.table().to_string();
                         if !shared.cancelled.load(Ordering::Relaxed) {
                             // A panic inside polars becomes this part's error: the thread
                             // lives on, so the rows in flight are still counted down.
@@ -147,7 +154,7 @@ impl Encoders {
                                 std::panic::catch_unwind(AssertUnwindSafe(|| files.run(job)));
                             let outcome = outcome.unwrap_or_else(|_| {
                                 Err(WriteError::Parquet {
-                                    table: String::new(),
+                                    table,
                                     message: "polars panicked while encoding a row group".into(),
                                 })
                             });
@@ -192,7 +199,7 @@ impl Encoders {
         drop(in_flight);
         let thread = &self.threads[(job.part() % self.threads.len() as u64) as usize];
         if thread.jobs.send(job).is_err() {
-            // The thread is gone: it panicked inside polars.
+            // The thread is gone: it panicked outside a job (a panic inside one is caught).
             self.take_error()?;
             return Err(WriteError::Parquet {
                 table: String::new(),
