@@ -225,7 +225,7 @@ impl DatasetWriter {
     pub fn with_encoder_threads(mut self, threads: usize) -> Result<Self, WriteError> {
         self.encoders = Encoders::spawn(threads)
             .map_err(io_error("cannot start encoder threads for", &self.out_dir))?;
-        self.encoders.limit_in_flight(self.max_buffered_rows);
+        self.encoders.limit_in_flight(self.max_buffered_rows / 2);
         Ok(self)
     }
 
@@ -267,8 +267,9 @@ impl DatasetWriter {
     pub fn with_max_buffered_rows(mut self, rows: usize) -> Self {
         self.max_buffered_rows = rows.max(1);
         // Rows handed to encoder threads are out of the buffers but not yet out of
-        // memory: as many again as the buffers may hold keeps the bound.
-        self.encoders.limit_in_flight(self.max_buffered_rows);
+        // memory. One overflow writes out half the cap: as much may be in flight while
+        // the next overflow builds up.
+        self.encoders.limit_in_flight(self.max_buffered_rows / 2);
         self
     }
 
