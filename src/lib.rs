@@ -12,6 +12,7 @@
 //! [`batch`] runs that pipeline over many files in parallel; [`cmd`] holds one small
 //! module per subcommand.
 
+pub mod alloc;
 pub mod batch;
 pub mod cmd;
 pub mod diag;

@@ -4,10 +4,8 @@ use clap::{Parser, Subcommand};
 use jixiao::cmd;
 use std::process::ExitCode;
 
-// Extraction allocates many small strings on worker threads that the writer thread frees;
-// mimalloc handles that pattern much better than the system allocator.
 #[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static ALLOCATOR: jixiao::alloc::Allocator = mimalloc::MiMalloc;
 
 /// Turns Chinese budget-performance documents (部门预算绩效文本) into typed Parquet tables.
 #[derive(Debug, Parser)]
@@ -32,6 +30,7 @@ enum Command {
 }
 
 fn main() -> ExitCode {
+    jixiao::alloc::tune();
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Extract(args) => cmd::extract::run(args),

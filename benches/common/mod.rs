@@ -1,8 +1,8 @@
 //! What both benchmarks share: the allocator, their arguments, how they read peak memory.
 
-/// The same allocator as the `jixiao` binary.
+/// The same allocator as the `jixiao` binary (each benchmark's `main` tunes it alike).
 #[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static ALLOCATOR: jixiao::alloc::Allocator = mimalloc::MiMalloc;
 
 /// A benchmark's command-line arguments (after `cargo bench --bench NAME --`).
 pub struct Args(Vec<String>);
