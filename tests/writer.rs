@@ -1,6 +1,7 @@
 //! The writer on its own: part files of bounded size, rows kept whole.
 
 use jixiao::batch::process_bytes;
+use jixiao::extract::records::Extraction;
 use jixiao::extract::vocab::Vocab;
 use jixiao::record::TableSink;
 use jixiao::schema::Catalog;
@@ -8,14 +9,19 @@ use jixiao::write::{part_files, DatasetWriter};
 use polars::prelude::{ParquetReader, SerReader};
 use std::path::Path;
 
-#[test]
-fn a_table_is_split_into_parts_of_at_most_the_given_rows() {
+/// The records of the seed document.
+fn seed_extraction() -> Extraction {
     let seed = Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus/seed/000_154ac4639b0e3315.txt");
-    let extraction = process_bytes(
+    process_bytes(
         "seed".into(),
         &std::fs::read(seed).unwrap(),
         &Vocab::builtin(),
-    );
+    )
+}
+
+#[test]
+fn a_table_is_split_into_parts_of_at_most_the_given_rows() {
+    let extraction = seed_extraction();
     let out = tempfile::tempdir().unwrap();
     let mut writer = DatasetWriter::create(out.path(), &Catalog::builtin())
         .unwrap()
@@ -46,12 +52,7 @@ type RowKeys = Vec<(i32, i32)>;
 /// The seed's indicators written one row at a time under a cap of `max_buffered` rows:
 /// per part file, its row groups; and all rows, as (project, seq), in file order.
 fn write_indicators_one_by_one(max_buffered: usize) -> (Vec<usize>, RowKeys, RowKeys) {
-    let seed = Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus/seed/000_154ac4639b0e3315.txt");
-    let extraction = process_bytes(
-        "seed".into(),
-        &std::fs::read(seed).unwrap(),
-        &Vocab::builtin(),
-    );
+    let extraction = seed_extraction();
     let expected: RowKeys = extraction
         .indicators
         .iter()
@@ -119,12 +120,7 @@ fn dataset_files(dir: &Path) -> Vec<(String, Vec<u8>)> {
 
 #[test]
 fn encoder_threads_write_the_same_files_as_the_callers_thread() {
-    let seed = Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus/seed/000_154ac4639b0e3315.txt");
-    let extraction = process_bytes(
-        "seed".into(),
-        &std::fs::read(seed).unwrap(),
-        &Vocab::builtin(),
-    );
+    let extraction = seed_extraction();
     let write = |encoder_threads: usize| {
         let out = tempfile::tempdir().unwrap();
         // A small cap and small parts: many flushes, part files opened and closed on
