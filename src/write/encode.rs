@@ -78,7 +78,11 @@ impl OpenFiles {
             } => {
                 if let Some((path, metadata)) = create {
                     let file = fs::File::create(&path).map_err(io_error("cannot create", &path))?;
+                    // Columns are serialised on this thread: the encoder threads are the
+                    // parallelism. polars' own pool would add threads that spin between
+                    // jobs, taking turns on the cores the workers need.
                     let writer = ParquetWriter::new(BufWriter::with_capacity(PART_BUFFER, file))
+                        .set_parallel(false)
                         .with_compression(ParquetCompression::Zstd(None))
                         .with_key_value_metadata(Some(metadata))
                         .batched(frame.schema())
