@@ -273,7 +273,7 @@ fn time_pipeline(
     jobs: usize,
 ) -> (batch::Summary, f64) {
     let mut writer = DatasetWriter::create(out, &Catalog::builtin())
-        .and_then(|w| w.with_encoder_threads(batch::encoder_threads(batch::worker_threads(jobs))))
+        .and_then(|w| w.with_encoder_threads(batch::encoder_threads(jobs)))
         .expect("output");
     let options = RunOptions {
         jobs,

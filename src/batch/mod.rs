@@ -187,10 +187,11 @@ pub fn worker_threads(jobs: usize) -> usize {
     }
 }
 
-/// Threads the writer compresses Parquet on in a run with `workers` workers: none with one
+/// Threads the writer compresses Parquet on in a run with `--jobs` `jobs`: none with one
 /// worker, so that a one-thread run stays on one thread; otherwise one per worker, up to
-/// four (more only help the last flush of a run, and each holds a share of open files).
-pub fn encoder_threads(workers: usize) -> usize {
+/// four (each holds a share of the open part files).
+pub fn encoder_threads(jobs: usize) -> usize {
+    let workers = worker_threads(jobs);
     if workers > 1 {
         workers.min(4)
     } else {

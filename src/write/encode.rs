@@ -205,23 +205,17 @@ impl Encoders {
         if thread.jobs.send(job).is_err() {
             // The thread is gone: it panicked outside a job (a panic inside one is caught).
             self.take_error()?;
-            return Err(WriteError::Parquet {
-                table: String::new(),
-                message: "a Parquet encoder thread stopped unexpectedly".to_string(),
-            });
+            return Err(stopped_unexpectedly());
         }
         Ok(())
     }
 
     /// Waits for every queued job and reports the first error.
     pub(super) fn finish(mut self) -> Result<(), WriteError> {
-        let stopped_unexpectedly = self.join();
+        let panicked = self.join();
         self.take_error()?;
-        if stopped_unexpectedly {
-            return Err(WriteError::Parquet {
-                table: String::new(),
-                message: "a Parquet encoder thread stopped unexpectedly".to_string(),
-            });
+        if panicked {
+            return Err(stopped_unexpectedly());
         }
         Ok(())
     }
@@ -247,6 +241,13 @@ impl Drop for Encoders {
         // wait, so that no thread writes into the staging area after it is removed.
         self.shared.cancelled.store(true, Ordering::Relaxed);
         self.join();
+    }
+}
+
+fn stopped_unexpectedly() -> WriteError {
+    WriteError::Parquet {
+        table: String::new(),
+        message: "a Parquet encoder thread stopped unexpectedly".to_string(),
     }
 }
 
