@@ -113,8 +113,9 @@ pub trait Record {
     const TABLE: &'static str;
     /// Field names, kinds and nullability, in column order.
     const FIELDS: &'static [(&'static str, ValueKind, bool)];
-    /// Calls `visit` with each field's value, in column order.
-    fn visit<'a>(&'a self, visit: &mut dyn FnMut(Value<'a>));
+    /// Calls `visit` with each field's value, in column order. (Generic, not `dyn`: the
+    /// writer's per-value closure is then inlined into every record type's visit.)
+    fn visit<'a>(&'a self, visit: impl FnMut(Value<'a>));
 }
 
 /// Something that takes all records of one table at a time.
@@ -150,7 +151,7 @@ macro_rules! records {
                     <$ty as $crate::record::ToValue>::NULLABLE,
                 ), )*
             ];
-            fn visit<'a>(&'a self, visit: &mut dyn FnMut($crate::record::Value<'a>)) {
+            fn visit<'a>(&'a self, mut visit: impl FnMut($crate::record::Value<'a>)) {
                 $( visit($crate::record::ToValue::to_value(&self.$field)); )*
             }
         }
@@ -263,7 +264,7 @@ impl TableSink for TsvTables {
         text.push('\n');
         for row in rows {
             let mut cells = Vec::with_capacity(R::FIELDS.len());
-            row.visit(&mut |value| cells.push(value.render()));
+            row.visit(|value: Value<'_>| cells.push(value.render()));
             text.push_str(&cells.join("\t"));
             text.push('\n');
         }

@@ -5,9 +5,7 @@
 //! the order they were flushed: the files are the same whatever the number of threads.
 
 use super::{io_error, WriteError, PART_BUFFER};
-use polars::prelude::{
-    BatchedWriter, DataFrame, KeyValueMetadata, ParquetCompression, ParquetWriter,
-};
+use polars::prelude::{BatchedWriter, DataFrame, KeyValueMetadata, ParquetWriter};
 use std::collections::HashMap;
 use std::fs;
 use std::io::BufWriter;
@@ -83,7 +81,7 @@ impl OpenFiles {
                     // jobs, taking turns on the cores the workers need.
                     let writer = ParquetWriter::new(BufWriter::with_capacity(PART_BUFFER, file))
                         .set_parallel(false)
-                        .with_compression(ParquetCompression::Zstd(None))
+                        .with_compression(super::compression())
                         .with_key_value_metadata(Some(metadata))
                         .batched(frame.schema())
                         .map_err(parquet_error(&table))?;

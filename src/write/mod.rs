@@ -46,6 +46,17 @@ pub(crate) const PART_BUFFER: usize = 32 * 1024;
 /// open file until the file is finished; closing files after this many row groups keeps
 /// that bounded however large the corpus.
 const MAX_ROW_GROUPS_PER_PART: usize = 4;
+/// zstd level of every Parquet page. Level 1 is Arrow's default too; polars' default (3)
+/// took 27% more instructions to compress 500 text exports' tables, for files 3% smaller.
+const ZSTD_LEVEL: i32 = 1;
+
+/// The compression of every Parquet file written.
+fn compression() -> ParquetCompression {
+    ParquetCompression::Zstd(Some(
+        polars_parquet::write::ZstdLevel::try_new(ZSTD_LEVEL).expect("a valid zstd level"),
+    ))
+}
+
 /// The column tables are partitioned by.
 pub const PARTITION_COLUMN: &str = "year";
 /// The partition of documents whose year is unknown (Hive's name for null).
@@ -391,7 +402,7 @@ impl DatasetWriter {
         let file = fs::File::create(&partial).map_err(io_error("cannot create", &partial))?;
         let metadata = self.metadata(table);
         ParquetWriter::new(file)
-            .with_compression(ParquetCompression::Zstd(None))
+            .with_compression(compression())
             .with_key_value_metadata(Some(metadata))
             .finish(frame)
             .map_err(|e| WriteError::Parquet {
@@ -606,7 +617,7 @@ impl TableSink for DatasetWriter {
             for row in now {
                 let mut field = 0;
                 let mut column = 0;
-                row.visit(&mut |value: Value<'_>| {
+                row.visit(|value: Value<'_>| {
                     if Some(field) != skip {
                         part.columns[column].push(value);
                         column += 1;

@@ -12,7 +12,9 @@ mod safeguards;
 mod toc;
 
 use super::records::{Extraction, ParagraphRec};
-use super::vocab::{may_be_heading, nfkc_stable, normalize, PartKind, SectionKind, Vocab};
+use super::vocab::{
+    captures_rare, may_be_heading, nfkc_stable, normalize, PartKind, SectionKind, Vocab,
+};
 use crate::diag::{Diagnostic, Severity};
 use crate::read::{Block, Field, Paragraph, Table};
 pub use cover::Cover;
@@ -115,10 +117,7 @@ fn body_start(blocks: &[Block], toc_start: Option<usize>, vocab: &Vocab) -> usiz
         let part = may_be_heading(&paragraph.text)
             .then(|| normalize(&paragraph.text))
             .and_then(|text| {
-                vocab
-                    .part_heading
-                    .captures(&text)
-                    .map(|caps| caps["number"].to_string())
+                captures_rare(&vocab.part_heading, &text).map(|caps| caps["number"].to_string())
             });
         if let Some(number) = part {
             if toc_start.is_none() || parts_seen.contains(&number) {
@@ -252,7 +251,7 @@ impl<'v> BodyWalker<'v> {
         } else {
             String::new()
         };
-        if let Some(caps) = self.vocab.part_heading.captures(&normalized) {
+        if let Some(caps) = captures_rare(&self.vocab.part_heading, &normalized) {
             let name = caps["name"].to_string();
             self.awaiting_part_name = name.is_empty();
             self.set_part((!name.is_empty()).then_some(name), out, diags);
@@ -265,7 +264,7 @@ impl<'v> BodyWalker<'v> {
                 return;
             }
         }
-        if let Some(caps) = self.vocab.projects.heading.captures(&p.text) {
+        if let Some(caps) = captures_rare(&self.vocab.projects.heading, &p.text) {
             if self.part_kind != Some(PartKind::Department) || has_tc(p) {
                 self.start_project(p, &caps["number"], &caps["name"], out, diags);
                 return;

@@ -7,7 +7,7 @@
 
 use super::super::records::{Extraction, Indicator, Project, ProjectGoal, SpendingCheckpoint};
 use super::super::values::{parse_amount, parse_target, AmountError};
-use super::super::vocab::{normalize, IndicatorColumn, ProjectLabel, Vocab};
+use super::super::vocab::{captures_rare, normalize, IndicatorColumn, ProjectLabel, Vocab};
 use crate::diag::{Diagnostic, Loc, Severity};
 use crate::read::{Cell, Paragraph, Row, Table};
 
@@ -159,7 +159,7 @@ impl<'v> ProjectBuilder<'v> {
                 continue;
             }
             let normalized = normalize(&cells[i].text);
-            if let Some(caps) = self.vocab.projects.amount_unit.captures(&normalized) {
+            if let Some(caps) = captures_rare(&self.vocab.projects.amount_unit, &normalized) {
                 self.record.amount_unit = Some(caps["unit"].to_string());
                 used[i] = true;
                 i += 1;

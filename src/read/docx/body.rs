@@ -7,7 +7,7 @@
 //! `gridSpan`/`vMerge` become cell spans and "continues above" marks; list numbers are
 //! rendered; nested tables are kept as tables of their own, never spliced into a cell.
 
-use super::numbering::{Counters, Numbering};
+use super::numbering::{Counters, LazyNumbering};
 use super::xml::{attr, resolve_ref, val};
 use crate::diag::{Diagnostic, Loc, Severity};
 use crate::read::fields::parse_instruction;
@@ -88,7 +88,7 @@ enum TextTarget {
 /// did: then `xml` is the prefix that was inflated.
 pub(super) fn read_body(
     xml: &[u8],
-    numbering: &Numbering,
+    numbering: &LazyNumbering,
     broken: Option<std::io::Error>,
 ) -> BodyOutput {
     let mut reader = Reader::from_reader(xml);
@@ -143,7 +143,7 @@ pub(super) fn read_body(
 }
 
 struct State<'n> {
-    numbering: &'n Numbering,
+    numbering: &'n LazyNumbering,
     counters: Counters,
     blocks: Vec<Block>,
     diagnostics: Vec<Diagnostic>,
@@ -162,7 +162,7 @@ struct State<'n> {
 }
 
 impl<'n> State<'n> {
-    fn new(numbering: &'n Numbering) -> Self {
+    fn new(numbering: &'n LazyNumbering) -> Self {
         State {
             numbering,
             counters: Counters::default(),
@@ -351,6 +351,7 @@ impl<'n> State<'n> {
         if let Some(num_id) = p.num_id.as_deref().filter(|id| *id != "0") {
             if let Some(label) = self
                 .numbering
+                .get()
                 .next_label(&mut self.counters, num_id, p.ilvl)
             {
                 text.insert_str(0, &label);

@@ -8,7 +8,7 @@ mod numbering;
 mod xml;
 
 use super::{ReadDocument, ReadError};
-use numbering::Numbering;
+use numbering::LazyNumbering;
 use std::cell::RefCell;
 use std::io::{Cursor, Read};
 
@@ -27,10 +27,11 @@ const RATIO_FLOOR: u64 = 16 * 1024 * 1024;
 pub fn read(bytes: &[u8]) -> Result<ReadDocument, ReadError> {
     let mut archive = ::zip::ZipArchive::new(Cursor::new(bytes))
         .map_err(|e| ReadError::Unsupported(format!("not a readable zip archive: {e}")))?;
-    let numbering = match read_small_part(&mut archive, "word/numbering.xml", MAX_NUMBERING_XML)? {
-        Some(xml) => Numbering::parse(&xml),
-        None => Numbering::default(),
-    };
+    let numbering = LazyNumbering::new(read_small_part(
+        &mut archive,
+        "word/numbering.xml",
+        MAX_NUMBERING_XML,
+    )?);
     let part = archive.by_name("word/document.xml").map_err(|e| match e {
         ::zip::result::ZipError::FileNotFound => ReadError::Unsupported(
             "a zip archive without word/document.xml: not a Word document (an .xlsx, .pptx or other zip?)".into(),
