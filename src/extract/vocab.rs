@@ -15,7 +15,7 @@ pub const BUILTIN: &str = include_str!("../../extractors/budget_performance.toml
 
 /// `regex.captures(text)` for a pattern most texts fail, such as a heading's: `is_match`
 /// rejects them without allocating the capture slots that `captures` sets up on every call
-/// (half the cost of a whole run's regex work on 500 text exports).
+/// (on 500 text exports, a fifth fewer instructions in `captures`, 1.2% of the whole run).
 pub fn captures_rare<'t>(regex: &Regex, text: &'t str) -> Option<regex::Captures<'t>> {
     if regex.is_match(text) {
         regex.captures(text)

@@ -33,7 +33,7 @@ pub struct Numbering {
 /// `word/numbering.xml`, parsed the first time a paragraph asks for its list label: most
 /// documents carry the file but never number a paragraph, and parsing it cost 3% of a
 /// whole DOCX run on the seed.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct LazyNumbering {
     xml: Option<String>,
     parsed: std::cell::OnceCell<Numbering>,
