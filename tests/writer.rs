@@ -85,9 +85,9 @@ fn write_indicators_one_by_one(max_buffered: usize) -> (Vec<usize>, RowKeys, Row
 
 #[test]
 fn small_buffers_write_row_groups_into_one_part_keeping_row_order() {
-    // 42 rows under a cap of 15: row groups of 16, 16 and 10 rows, in one file.
-    let (row_groups, written, expected) = write_indicators_one_by_one(15);
-    assert_eq!(row_groups, [3]);
+    // 42 rows under a cap of 21: row groups of 22 and 20 rows, in one file.
+    let (row_groups, written, expected) = write_indicators_one_by_one(21);
+    assert_eq!(row_groups, [2]);
     assert_eq!(written, expected);
 }
 
@@ -97,7 +97,7 @@ fn a_part_file_is_closed_after_a_few_row_groups() {
     let (row_groups, written, expected) = write_indicators_one_by_one(5);
     assert_eq!(row_groups.iter().sum::<usize>(), 7, "{row_groups:?}");
     assert!(
-        row_groups.len() > 1 && row_groups.iter().all(|&n| n <= 4),
+        row_groups.len() > 1 && row_groups.iter().all(|&n| n <= 2),
         "{row_groups:?}"
     );
     assert_eq!(written, expected);
