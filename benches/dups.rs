@@ -28,7 +28,7 @@
 
 mod common;
 
-use common::{peak_rss_mb, Args};
+use common::{peak_rss_mb, run_self, Args};
 use jixiao::batch::{self, RunOptions};
 use jixiao::dups::{fold, Options, TextIndex};
 use jixiao::extract::vocab::Vocab;
@@ -70,28 +70,12 @@ fn main() {
         let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
         for jobs in [1, cores] {
             let _ = std::fs::remove_dir_all(out.join("dups"));
+            let dataset = out.display().to_string();
+            let threads = jobs.to_string();
             // In a process of its own, so that its peak memory is its own.
-            let output = std::process::Command::new(std::env::current_exe().expect("this bench"))
-                .args([
-                    "--run-dups",
-                    &out.display().to_string(),
-                    "--jobs",
-                    &jobs.to_string(),
-                ])
-                .output()
-                .expect("run dups");
-            assert!(
-                output.status.success(),
-                "{}",
-                String::from_utf8_lossy(&output.stderr)
-            );
-            let measured = String::from_utf8_lossy(&output.stdout);
-            let fields: Vec<f64> = measured
-                .split_whitespace()
-                .filter_map(|v| v.parse().ok())
-                .collect();
+            let fields = run_self(&["--run-dups", &dataset, "--jobs", &threads]);
             let [texts, seconds, peak] = fields[..] else {
-                panic!("unexpected output: {measured}");
+                panic!("unexpected output: {fields:?}");
             };
             println!(
                 "| {docs} | {jobs} | {texts} | {seconds:.2} | {:.2} | {peak:.0} |",

@@ -16,7 +16,7 @@
 
 mod common;
 
-use common::{peak_rss_mb, Args};
+use common::{peak_rss_mb, run_self, Args};
 use jixiao::batch::{self, RunOptions};
 use jixiao::extract::vocab::Vocab;
 use jixiao::read::decode::decode;
@@ -220,28 +220,13 @@ fn time_floor(files: &[PathBuf], docx: bool) -> f64 {
 /// Runs the pipeline over the documents in `dir` in a new process of this benchmark;
 /// returns its seconds and peak RSS in MB.
 fn run_in_child(dir: &Path, jobs: usize) -> (f64, f64) {
-    let output = std::process::Command::new(std::env::current_exe().expect("this benchmark"))
-        .args([
-            "--child-run",
-            &dir.display().to_string(),
-            "--jobs",
-            &jobs.to_string(),
-        ])
-        .output()
-        .expect("start a benchmark run");
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    assert!(
-        output.status.success(),
-        "benchmark run failed: {stdout}{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    let mut fields = stdout
-        .split_whitespace()
-        .map(|f| f.parse::<f64>().expect("a number"));
-    (
-        fields.next().expect("seconds"),
-        fields.next().expect("peak"),
-    )
+    let dir = dir.display().to_string();
+    let jobs = jobs.to_string();
+    let measured = run_self(&["--child-run", &dir, "--jobs", &jobs]);
+    let [seconds, peak] = measured[..] else {
+        panic!("expected seconds and peak RSS, got {measured:?}");
+    };
+    (seconds, peak)
 }
 
 /// The child's side of [`run_in_child`]: every document directly in `dir`, in name order,

@@ -1,4 +1,5 @@
-//! What both benchmarks share: the allocator, their arguments, how they read peak memory.
+//! What both benchmarks share: the allocator, their arguments, how they read peak memory
+//! and how they run a measurement in a process of their own.
 
 /// The same allocator as the `jixiao` binary (each benchmark's `main` tunes it alike).
 #[global_allocator]
@@ -43,4 +44,23 @@ pub fn peak_rss_mb() -> f64 {
         .and_then(|l| l.split_whitespace().nth(1))
         .and_then(|kb| kb.parse::<f64>().ok())
         .map_or(f64::NAN, |kb| kb / 1024.0)
+}
+
+/// Runs this benchmark again with `args`, in a process of its own (so that its peak RSS
+/// is its own), and returns the numbers it printed on stdout.
+pub fn run_self(args: &[&str]) -> Vec<f64> {
+    let output = std::process::Command::new(std::env::current_exe().expect("this benchmark"))
+        .args(args)
+        .output()
+        .expect("start a benchmark run");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success(),
+        "benchmark run {args:?} failed: {stdout}{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    stdout
+        .split_whitespace()
+        .map(|f| f.parse().unwrap_or_else(|_| panic!("not a number: {f}")))
+        .collect()
 }

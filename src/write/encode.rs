@@ -121,8 +121,6 @@ pub(super) struct Encoders {
     inline: OpenFiles,
     threads: Vec<EncoderThread>,
     shared: Arc<Shared>,
-    /// Rows that may be in flight at once.
-    max_in_flight: usize,
 }
 
 impl Encoders {
@@ -132,7 +130,6 @@ impl Encoders {
             inline: OpenFiles::default(),
             threads: Vec::new(),
             shared: Arc::default(),
-            max_in_flight: usize::MAX,
         }
     }
 
@@ -175,22 +172,17 @@ impl Encoders {
         Ok(encoders)
     }
 
-    /// Lets at most `rows` rows be handed over and not yet written (a larger frame still
-    /// goes, alone).
-    pub(super) fn limit_in_flight(&mut self, rows: usize) {
-        self.max_in_flight = rows;
-    }
-
-    /// Runs `job` here, or queues it for the thread that owns its part file (waiting while
-    /// too many rows are in flight). An error from an earlier queued job is reported now.
-    pub(super) fn submit(&mut self, job: Job) -> Result<(), WriteError> {
+    /// Runs `job` here, or queues it for the thread that owns its part file, waiting while
+    /// more than `max_in_flight` rows would be handed over and not yet written (a larger
+    /// frame still goes, alone). An error from an earlier queued job is reported now.
+    pub(super) fn submit(&mut self, job: Job, max_in_flight: usize) -> Result<(), WriteError> {
         self.take_error()?;
         if self.threads.is_empty() {
             return self.inline.run(job);
         }
         let rows = job.rows();
         let mut in_flight = lock(&self.shared.in_flight);
-        while *in_flight > 0 && *in_flight + rows > self.max_in_flight {
+        while *in_flight > 0 && *in_flight + rows > max_in_flight {
             in_flight = self
                 .shared
                 .written

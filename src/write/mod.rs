@@ -43,8 +43,8 @@ const MAX_OVERFLOWS_UNWRITTEN: u64 = 4;
 /// Bytes buffered per open part file before they go to the file.
 pub(crate) const PART_BUFFER: usize = 32 * 1024;
 /// Row groups per part file. polars keeps about 2.4 KB per column and row group of an
-/// open file until the file is finished (its page records, in vectors of four); closing
-/// files after this many row groups keeps that bounded however large the corpus. At 4,
+/// open file until the file is finished (its page records); closing files after this
+/// many row groups keeps that bounded however large the corpus. At 4,
 /// heaptrack (two jobs) found it at 1.2 MB of the peak heap after 2,000 text exports and
 /// 2.7 MB after 12,000: 1.5 of the 4.0 MB the peak grew by between them.
 const MAX_ROW_GROUPS_PER_PART: usize = 2;
@@ -238,7 +238,6 @@ impl DatasetWriter {
     pub fn with_encoder_threads(mut self, threads: usize) -> Result<Self, WriteError> {
         self.encoders = Encoders::spawn(threads)
             .map_err(io_error("cannot start encoder threads for", &self.out_dir))?;
-        self.encoders.limit_in_flight(self.max_buffered_rows / 2);
         Ok(self)
     }
 
@@ -279,10 +278,6 @@ impl DatasetWriter {
     /// written out.
     pub fn with_max_buffered_rows(mut self, rows: usize) -> Self {
         self.max_buffered_rows = rows.max(1);
-        // Rows handed to encoder threads are out of the buffers but not yet out of
-        // memory. One overflow writes out half the cap: as much may be in flight while
-        // the next overflow builds up.
-        self.encoders.limit_in_flight(self.max_buffered_rows / 2);
         self
     }
 
@@ -514,16 +509,27 @@ impl DatasetWriter {
         open.row_groups += 1;
         let full = open.rows >= self.rows_per_part || open.row_groups >= MAX_ROW_GROUPS_PER_PART;
         let id = open.id;
-        self.encoders.submit(Job::Write {
-            part: id,
-            table,
-            frame,
-            create,
-        })?;
+        let max_in_flight = self.max_in_flight();
+        self.encoders.submit(
+            Job::Write {
+                part: id,
+                table,
+                frame,
+                create,
+            },
+            max_in_flight,
+        )?;
         if full {
             self.close(index, key)?;
         }
         Ok(())
+    }
+
+    /// Rows that may be handed to the encoder threads and not yet written: out of the
+    /// buffers but not yet out of memory. One overflow writes out half the cap, so as much
+    /// may be in flight while the next overflow builds up.
+    fn max_in_flight(&self) -> usize {
+        self.max_buffered_rows / 2
     }
 
     /// Finishes the open part file of a table's partition, if there is one.
@@ -534,10 +540,14 @@ impl DatasetWriter {
             return Ok(());
         };
         self.open_parts -= 1;
-        self.encoders.submit(Job::Close {
-            part: open.id,
-            table: name,
-        })
+        let max_in_flight = self.max_in_flight();
+        self.encoders.submit(
+            Job::Close {
+                part: open.id,
+                table: name,
+            },
+            max_in_flight,
+        )
     }
 
     /// Every table's partition buffers, with the table's index and the partition key.
