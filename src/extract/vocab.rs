@@ -129,22 +129,29 @@ pub struct LabelSet<K: Copy> {
     by_label: foldhash::HashMap<String, K>,
     /// Characters of the longest label: longer texts are not looked up (nor normalised).
     max_chars: usize,
+    /// First characters of the labels: most cells start with none of them, and are
+    /// rejected without a scan of their text (on generated DOCX, 2.4% of all instructions
+    /// went to looking up cells that are no label).
+    first_chars: foldhash::HashSet<char>,
 }
 
 impl<K: Copy> LabelSet<K> {
     fn new(groups: Vec<(K, Vec<String>)>) -> Self {
         let mut by_label = foldhash::HashMap::default();
         let mut max_chars = 0;
+        let mut first_chars = foldhash::HashSet::default();
         for (key, labels) in groups {
             for label in labels {
                 let label = normalize(&label);
                 max_chars = max_chars.max(label.chars().count());
+                first_chars.extend(label.chars().next());
                 by_label.insert(label, key);
             }
         }
         LabelSet {
             by_label,
             max_chars,
+            first_chars,
         }
     }
 
@@ -157,6 +164,17 @@ impl<K: Copy> LabelSet<K> {
     pub fn get(&self, text: &str) -> Option<K> {
         if self.too_long(text) {
             return None;
+        }
+        match text.chars().next() {
+            // An ideograph or a digit opens the normal form too: normalisation keeps it,
+            // and no mark that may follow composes with it (unlike `e` + U+0301 → `é`).
+            Some(c)
+                if (c.is_ascii_digit() || ('\u{4E00}'..='\u{9FFF}').contains(&c))
+                    && !self.first_chars.contains(&c) =>
+            {
+                return None;
+            }
+            _ => {}
         }
         if text.chars().all(|c| nfkc_stable(c) && !c.is_whitespace()) {
             // Already in normal form: no copy to make.
@@ -267,7 +285,8 @@ impl OutlineNumber {
     /// The number and the text after it (trimmed), when `text` opens with such a number
     /// and something follows it.
     pub fn split<'t>(&self, text: &'t str) -> Option<(&'t str, &'t str)> {
-        let caps = self.0.captures(text)?;
+        // Most paragraphs and lines carry no number.
+        let caps = captures_rare(&self.0, text)?;
         let rest = text[caps.get(0)?.end()..].trim();
         let number = caps.name("number")?.as_str();
         (!rest.is_empty()).then_some((number, rest))
@@ -707,6 +726,31 @@ mod tests {
             vocab.indicator_columns.get("指标内容"),
             Some(IndicatorColumn::Description)
         );
+    }
+
+    #[test]
+    fn the_first_character_filter_only_rejects_what_lookup_would() {
+        let labels = LabelSet::new(vec![
+            (1, vec!["项目名称".to_string()]),
+            (2, vec!["2024年预算".to_string()]),
+            (3, vec!["Ａ级".to_string()]),
+        ]);
+        let cases = [
+            ("项目名称", Some(1)),
+            (" 项目 名称", Some(1)),
+            ("2024年 预算", Some(2)),
+            ("Ａ级", Some(3)),
+            ("A级", Some(3)),
+            ("A\u{30A}级", None),
+            ("目名称", None),
+            ("3024年预算", None),
+            ("", None),
+        ];
+        for (text, expected) in cases {
+            assert_eq!(labels.get(text), expected, "{text:?}");
+            let slow = labels.get_normalized(&normalize(text));
+            assert_eq!(labels.get(text), slow, "{text:?} against the full path");
+        }
     }
 
     #[test]

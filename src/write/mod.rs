@@ -398,7 +398,8 @@ impl DatasetWriter {
         let partial = path.with_extension("parquet.tmp");
         let file = fs::File::create(&partial).map_err(io_error("cannot create", &partial))?;
         let metadata = self.metadata(table);
-        ParquetWriter::new(file)
+        // Buffered: the footer is serialised a byte at a time (polars flushes at its end).
+        ParquetWriter::new(std::io::BufWriter::new(file))
             .with_compression(compression())
             .with_key_value_metadata(Some(metadata))
             .finish(frame)

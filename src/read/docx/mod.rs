@@ -45,12 +45,9 @@ pub fn read(bytes: &[u8]) -> Result<ReadDocument, ReadError> {
         MAX_DOCUMENT_XML,
     )?;
     let size = part.size();
-    let output = with_buffer(|xml| {
-        // The declared size is a hint only: a lying header cannot make this allocate more
-        // than the limit, and a short part is read as far as it goes.
-        xml.reserve(size.min(MAX_DOCUMENT_XML) as usize);
-        let broken = part.take(MAX_DOCUMENT_XML).read_to_end(xml).err();
-        body::read_body(xml, &numbering, broken)
+    let output = with_buffer(|buffer| {
+        let (len, broken) = inflate(part.take(MAX_DOCUMENT_XML), buffer, size as usize);
+        body::read_body(&buffer[..len], &numbering, broken)
     });
     Ok(ReadDocument {
         blocks: output.blocks,
@@ -64,12 +61,11 @@ thread_local! {
     static BUFFER: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
 }
 
-/// Runs `read` with this thread's inflate buffer, emptied; reusing it spares the kernel
-/// mapping and zeroing fresh pages for every document.
+/// Runs `read` with this thread's inflate buffer; reusing it spares the kernel mapping
+/// and zeroing fresh pages for every document.
 fn with_buffer<T>(read: impl FnOnce(&mut Vec<u8>) -> T) -> T {
     BUFFER.with(|cell| match cell.try_borrow_mut() {
         Ok(mut buffer) => {
-            buffer.clear();
             let result = read(&mut buffer);
             if buffer.capacity() > KEEP_BUFFER {
                 *buffer = Vec::new();
@@ -79,6 +75,36 @@ fn with_buffer<T>(read: impl FnOnce(&mut Vec<u8>) -> T) -> T {
         // Only reachable if `read` itself read a DOCX on this thread.
         Err(_) => read(&mut Vec::new()),
     })
+}
+
+/// Inflates `part` into the start of `buffer`: returns how many bytes it read, and the
+/// error that stopped it early, if one did. The buffer keeps its length from document to
+/// document, so its bytes are initialised and `read` writes straight into them, where
+/// `read_to_end` zeroes its spare capacity before every read (1.7% of the instructions
+/// on generated DOCX). The declared size is a hint only: a lying header cannot make
+/// this zero more than [`KEEP_BUFFER`] up front, and a short part is read as far as it goes.
+fn inflate(
+    mut part: impl Read,
+    buffer: &mut Vec<u8>,
+    declared: usize,
+) -> (usize, Option<std::io::Error>) {
+    // One byte over the declared size, so that the read which finds the end fits.
+    let expected = declared.min(KEEP_BUFFER) + 1;
+    if buffer.len() < expected {
+        buffer.resize(expected, 0);
+    }
+    let mut filled = 0;
+    loop {
+        if filled == buffer.len() {
+            buffer.resize(buffer.len() * 2, 0);
+        }
+        match part.read(&mut buffer[filled..]) {
+            Ok(0) => return (filled, None),
+            Ok(read) => filled += read,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return (filled, Some(e)),
+        }
+    }
 }
 
 fn read_small_part(
@@ -92,7 +118,7 @@ fn read_small_part(
         Err(e) => return Err(part_error(name, e)),
     };
     check_size(name, part.size(), part.compressed_size(), limit)?;
-    let mut text = String::new();
+    let mut text = String::with_capacity(part.size().min(limit) as usize);
     part.take(limit)
         .read_to_string(&mut text)
         .map_err(|e| ReadError::Unsupported(format!("{name} cannot be decompressed: {e}")))?;
