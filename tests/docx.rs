@@ -111,6 +111,74 @@ fn failure(bytes: &[u8]) -> (String, String) {
     )
 }
 
+/// The archive at `path` with the part `name` replaced by `data`.
+fn with_part_replaced(path: &str, name: &str, data: &[u8]) -> Vec<u8> {
+    let bytes = std::fs::read(corpus(path)).unwrap();
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(&bytes)).unwrap();
+    let mut parts: Vec<(String, Vec<u8>)> = Vec::new();
+    for index in 0..archive.len() {
+        let mut part = archive.by_index(index).unwrap();
+        let part_name = part.name().unwrap().to_string();
+        let mut content = Vec::new();
+        std::io::Read::read_to_end(&mut part, &mut content).unwrap();
+        if part_name == name {
+            content = data.to_vec();
+        }
+        parts.push((part_name, content));
+    }
+    assert!(parts.iter().any(|(n, _)| n == name), "{path} has no {name}");
+    let parts: Vec<(&str, &[u8])> = parts
+        .iter()
+        .map(|(n, c)| (n.as_str(), c.as_slice()))
+        .collect();
+    zip_with(&parts)
+}
+
+#[test]
+fn an_unreadable_numbering_part_costs_only_the_list_labels_that_need_it() {
+    let not_utf8 = b"<w:numbering>\xff\xfe</w:numbering>";
+
+    let bytes = with_part_replaced("docx/constructs.docx", "word/numbering.xml", not_utf8);
+    let extraction = process_bytes("constructs".into(), &bytes, &Vocab::builtin());
+    assert_ne!(extraction.documents[0].status, "failed");
+    let warning = extraction
+        .diagnostics
+        .iter()
+        .find(|d| d.code == "numbering_unreadable")
+        .unwrap_or_else(|| panic!("{:?}", extraction.diagnostics));
+    assert_eq!(warning.severity, "warning");
+    assert!(
+        warning.message.contains("word/numbering.xml"),
+        "{}",
+        warning.message
+    );
+    let (_, doc) = read_bytes(&bytes).unwrap();
+    let texts: Vec<&str> = doc
+        .blocks
+        .iter()
+        .filter_map(|b| match b {
+            Block::Paragraph(p) => Some(p.text.as_str()),
+            Block::Table(_) => None,
+        })
+        .collect();
+    assert!(
+        texts.contains(&"强化监督。"),
+        "kept without its label: {texts:?}"
+    );
+
+    // The seed carries a numbering part but numbers no paragraph: it never reads it.
+    let bytes = with_part_replaced("docx/seed.docx", "word/numbering.xml", not_utf8);
+    assert_same_records_as(&bytes, "seed/000_154ac4639b0e3315.txt");
+}
+
+fn assert_same_records_as(docx: &[u8], text: &str) {
+    let from_docx = comparable(process_bytes("docx".into(), docx, &Vocab::builtin()));
+    let from_text = comparable(extract(text));
+    for ((table, a), (_, b)) in from_docx.iter().zip(&from_text) {
+        assert_eq!(a, b, "table {table}: {text}");
+    }
+}
+
 #[test]
 fn a_zip_without_a_document_part_is_named() {
     let (status, message) = failure(&zip_with(&[("xl/workbook.xml", b"<workbook/>")]));

@@ -88,7 +88,7 @@ enum TextTarget {
 /// did: then `xml` is the prefix that was inflated.
 pub(super) fn read_body(
     xml: &[u8],
-    numbering: &LazyNumbering,
+    numbering: &LazyNumbering<'_>,
     broken: Option<std::io::Error>,
 ) -> BodyOutput {
     let mut reader = Reader::from_reader(xml);
@@ -135,6 +135,14 @@ pub(super) fn read_body(
         state.incomplete = true;
     }
     state.flush_open();
+    if let Some(error) = numbering.failure() {
+        state.diagnostics.push(Diagnostic::new(
+            Severity::Warning,
+            "numbering_unreadable",
+            format!("{error}; numbered paragraphs are kept without their list labels"),
+            Loc::default(),
+        ));
+    }
     BodyOutput {
         blocks: state.blocks,
         diagnostics: state.diagnostics,
@@ -142,8 +150,8 @@ pub(super) fn read_body(
     }
 }
 
-struct State<'n> {
-    numbering: &'n LazyNumbering,
+struct State<'n, 'd> {
+    numbering: &'n LazyNumbering<'d>,
     counters: Counters,
     blocks: Vec<Block>,
     diagnostics: Vec<Diagnostic>,
@@ -161,8 +169,8 @@ struct State<'n> {
     incomplete: bool,
 }
 
-impl<'n> State<'n> {
-    fn new(numbering: &'n LazyNumbering) -> Self {
+impl<'n, 'd> State<'n, 'd> {
+    fn new(numbering: &'n LazyNumbering<'d>) -> Self {
         State {
             numbering,
             counters: Counters::default(),

@@ -27,11 +27,15 @@ const RATIO_FLOOR: u64 = 16 * 1024 * 1024;
 pub fn read(bytes: &[u8]) -> Result<ReadDocument, ReadError> {
     let mut archive = ::zip::ZipArchive::new(Cursor::new(bytes))
         .map_err(|e| ReadError::Unsupported(format!("not a readable zip archive: {e}")))?;
-    let numbering = LazyNumbering::new(read_small_part(
-        &mut archive,
-        "word/numbering.xml",
-        MAX_NUMBERING_XML,
-    )?);
+    let mut numbering_archive = archive.clone();
+    let numbering = LazyNumbering::new(Box::new(move || {
+        read_small_part(
+            &mut numbering_archive,
+            "word/numbering.xml",
+            MAX_NUMBERING_XML,
+        )
+        .map_err(|e| e.to_string())
+    }));
     let part = archive.by_name("word/document.xml").map_err(|e| match e {
         ::zip::result::ZipError::FileNotFound => ReadError::Unsupported(
             "a zip archive without word/document.xml: not a Word document (an .xlsx, .pptx or other zip?)".into(),

@@ -5,6 +5,7 @@ use super::xml::{attr, val};
 use crate::numerals::to_chinese;
 use quick_xml::events::Event;
 use quick_xml::Reader;
+use std::cell::{Cell, OnceCell};
 use std::collections::HashMap;
 
 /// Maximum list levels in Word.
@@ -30,28 +31,44 @@ pub struct Numbering {
     nums: HashMap<String, Num>,
 }
 
-/// `word/numbering.xml`, parsed the first time a paragraph asks for its list label: most
-/// documents carry the file but never number a paragraph, and parsing it cost 3% of a
-/// whole DOCX run on the seed.
-#[derive(Debug)]
-pub struct LazyNumbering {
-    xml: Option<String>,
-    parsed: std::cell::OnceCell<Numbering>,
+/// Loads `word/numbering.xml`: its text, `None` when the document has none, or why it
+/// cannot be read.
+pub type LoadNumbering<'a> = Box<dyn FnOnce() -> Result<Option<String>, String> + 'a>;
+
+/// `word/numbering.xml`, inflated and parsed the first time a paragraph asks for its list
+/// label: most documents carry the file but never number a paragraph (parsing it cost 3%
+/// of a whole DOCX run on the seed, inflating it another 1.7%).
+pub struct LazyNumbering<'a> {
+    load: Cell<Option<LoadNumbering<'a>>>,
+    parsed: OnceCell<Numbering>,
+    failure: OnceCell<String>,
 }
 
-impl LazyNumbering {
-    pub fn new(xml: Option<String>) -> LazyNumbering {
+impl<'a> LazyNumbering<'a> {
+    pub fn new(load: LoadNumbering<'a>) -> LazyNumbering<'a> {
         LazyNumbering {
-            xml,
-            parsed: std::cell::OnceCell::new(),
+            load: Cell::new(Some(load)),
+            parsed: OnceCell::new(),
+            failure: OnceCell::new(),
         }
     }
 
+    /// The list definitions; none when the file is missing or unreadable.
     pub fn get(&self) -> &Numbering {
-        self.parsed.get_or_init(|| match &self.xml {
-            Some(xml) => Numbering::parse(xml),
-            None => Numbering::default(),
-        })
+        self.parsed
+            .get_or_init(|| match self.load.take().map(|load| load()) {
+                Some(Ok(Some(xml))) => Numbering::parse(&xml),
+                Some(Err(error)) => {
+                    let _ = self.failure.set(error);
+                    Numbering::default()
+                }
+                Some(Ok(None)) | None => Numbering::default(),
+            })
+    }
+
+    /// Why the file could not be read, once a paragraph needed it.
+    pub fn failure(&self) -> Option<&str> {
+        self.failure.get().map(String::as_str)
     }
 }
 
