@@ -15,14 +15,11 @@ use crate::diag::{Diagnostic, Loc, Severity};
 pub fn read(bytes: &[u8]) -> ReadDocument {
     let decoded = decode(bytes);
     let mut builder = Builder::default();
-    // `lines()` splits on \n and strips a trailing \r; lone \r (old Mac) is split too.
     let mut line_no = 0u32;
-    for physical in decoded.text.lines() {
-        for line in physical.split('\r') {
-            line_no += 1;
-            builder.line(line, line_no);
-        }
-    }
+    for_each_line(&decoded.text, |line| {
+        line_no += 1;
+        builder.line(line, line_no);
+    });
     builder.finish_table();
     let mut diagnostics = Vec::new();
     if decoded.had_errors {
@@ -41,6 +38,30 @@ pub fn read(bytes: &[u8]) -> ReadDocument {
         encoding: Some(decoded.encoding),
         diagnostics,
         incomplete: false,
+    }
+}
+
+/// Calls `each` with every line of `text`, ended by \n, \r\n or a lone \r (old Mac), as
+/// `text.lines()` with each line split again at \r would, in one scan for both bytes
+/// (splitting twice took a fifth of the reader's instructions).
+fn for_each_line<'t>(text: &'t str, mut each: impl FnMut(&'t str)) {
+    let bytes = text.as_bytes();
+    let mut start = 0;
+    let mut skip_to = 0;
+    for at in memchr::memchr2_iter(b'\n', b'\r', bytes) {
+        if at < skip_to {
+            continue; // the \n of a \r\n
+        }
+        each(&text[start..at]);
+        start = at + 1;
+        if bytes[at] == b'\r' && bytes.get(at + 1) == Some(&b'\n') {
+            start += 1;
+            skip_to = start;
+        }
+    }
+    if start < bytes.len() || bytes.last() == Some(&b'\r') {
+        // The last line, unended; a lone \r at the very end also ends an empty line.
+        each(&text[start..]);
     }
 }
 
@@ -85,8 +106,10 @@ impl Builder {
         };
         let table = self.table.as_mut().expect("table was just opened");
         if !self.row_open {
+            // Rows of a table mostly have as many cells as the one before.
+            let cells = table.rows.last().map_or(0, |row| row.cells.len());
             table.rows.push(Row {
-                cells: Vec::new(),
+                cells: Vec::with_capacity(cells),
                 loc: Loc {
                     line: Some(line_no),
                     table: Some(table_no),
@@ -175,6 +198,32 @@ mod tests {
             panic!()
         };
         assert_eq!((body.text.as_str(), body.loc.line), ("正文", Some(9)));
+    }
+
+    /// What the reader splits lines by, spelt out with the standard library.
+    fn reference_lines(text: &str) -> Vec<&str> {
+        text.lines().flat_map(|line| line.split('\r')).collect()
+    }
+
+    #[test]
+    fn lines_split_as_lines_then_at_every_carriage_return() {
+        // Every string of up to seven characters from a, \r, \n.
+        let alphabet = ['a', '\r', '\n'];
+        let mut texts = vec![String::new()];
+        for _ in 0..7 {
+            let longer: Vec<String> = texts
+                .iter()
+                .filter(|t| t.len() == texts.last().unwrap().len())
+                .flat_map(|t| alphabet.iter().map(move |c| format!("{t}{c}")))
+                .collect();
+            texts.extend(longer);
+        }
+        assert_eq!(texts.len(), (0..=7).map(|n| 3usize.pow(n)).sum::<usize>());
+        for text in &texts {
+            let mut lines = Vec::new();
+            for_each_line(text, |line| lines.push(line));
+            assert_eq!(lines, reference_lines(text), "{text:?}");
+        }
     }
 
     #[test]
