@@ -99,8 +99,13 @@ fn operator_name(op: &str) -> Option<&'static str> {
 }
 
 fn parse_range(text: &str, vocab: &ValueVocab) -> Option<Target> {
+    // Both ends need a number, so a text that does not open with a digit is no range
+    // (and is not searched for each separator).
+    if !text.as_bytes().first().is_some_and(u8::is_ascii_digit) {
+        return None;
+    }
     for sep in &vocab.range_separators {
-        let Some((low, high)) = text.split_once(sep.as_str()) else {
+        let Some((low, high)) = split_once(text, sep) else {
             continue;
         };
         let (low_digits, low_tail) = split_number(low)?;
@@ -119,6 +124,16 @@ fn parse_range(text: &str, vocab: &ValueVocab) -> Option<Target> {
         });
     }
     None
+}
+
+/// `text.split_once(separator)`, through the faster char search for a one-character
+/// separator.
+fn split_once<'t>(text: &'t str, separator: &str) -> Option<(&'t str, &'t str)> {
+    let mut chars = separator.chars();
+    match (chars.next(), chars.next()) {
+        (Some(c), None) => text.split_once(c),
+        _ => text.split_once(separator),
+    }
 }
 
 fn parse_number(digits: &str) -> Option<f64> {

@@ -31,6 +31,11 @@ pub fn normalize(text: &str) -> String {
     out
 }
 
+/// True when [`normalize`] would return `text` unchanged.
+pub fn is_normal(text: &str) -> bool {
+    text.chars().all(|c| nfkc_stable(c) && !c.is_whitespace())
+}
+
 /// NFKC of `text` into `out` (cleared first), keeping the characters `keep` accepts, so
 /// that a loop reuses one buffer.
 pub fn normalize_into(text: &str, out: &mut String, keep: impl Fn(char) -> bool) {
@@ -176,8 +181,8 @@ impl<K: Copy> LabelSet<K> {
             }
             _ => {}
         }
-        if text.chars().all(|c| nfkc_stable(c) && !c.is_whitespace()) {
-            // Already in normal form: no copy to make.
+        if is_normal(text) {
+            // No copy to make.
             return self.get_normalized(text);
         }
         self.get_normalized(&normalize(text))
@@ -366,7 +371,7 @@ pub struct Vocab {
     /// Indicator table headers.
     pub indicator_columns: LabelSet<IndicatorColumn>,
     /// Level-name synonyms (keys already without 指标).
-    pub level_synonyms: HashMap<String, String>,
+    pub level_synonyms: foldhash::HashMap<String, String>,
     /// Target values.
     pub values: ValueVocab,
 }
@@ -639,7 +644,12 @@ impl Vocab {
 
     /// Grouping key of an indicator level name: without its trailing 指标, synonyms folded.
     pub fn level_key(&self, printed: &str) -> String {
-        let normalized = normalize(printed);
+        // Two per indicator row, nearly always already in normal form.
+        let normalized = if is_normal(printed) {
+            std::borrow::Cow::Borrowed(printed)
+        } else {
+            std::borrow::Cow::Owned(normalize(printed))
+        };
         let stem = normalized.strip_suffix("指标").unwrap_or(&normalized);
         self.level_synonyms
             .get(stem)
@@ -661,8 +671,16 @@ fn operator_words(table: HashMap<String, Vec<String>>) -> Result<Vec<(String, St
     Ok(pairs)
 }
 
+/// The words normalised, each once, in their first order: full-width and ASCII
+/// spellings (`～`, `~`) fold to one word, tried once.
 fn normalize_all(words: Vec<String>) -> Vec<String> {
-    words.iter().map(|w| normalize(w)).collect()
+    let mut out: Vec<String> = Vec::with_capacity(words.len());
+    for word in words.iter().map(|w| normalize(w)) {
+        if !out.contains(&word) {
+            out.push(word);
+        }
+    }
+    out
 }
 
 #[cfg(test)]
