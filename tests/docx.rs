@@ -54,18 +54,22 @@ fn hand_made_constructs_equal_their_text_twin() {
     assert_same_records("docx/constructs.docx", "docx/constructs.txt");
 }
 
-#[test]
-fn constructs_are_read_once_and_only_once() {
-    let bytes = std::fs::read(corpus("docx/constructs.docx")).unwrap();
-    let (_, doc) = read_bytes(&bytes).unwrap();
-    let texts: Vec<&str> = doc
-        .blocks
+/// The text of every paragraph outside tables, in order.
+fn paragraph_texts(blocks: &[Block]) -> Vec<&str> {
+    blocks
         .iter()
         .filter_map(|b| match b {
             Block::Paragraph(p) => Some(p.text.as_str()),
             Block::Table(_) => None,
         })
-        .collect();
+        .collect()
+}
+
+#[test]
+fn constructs_are_read_once_and_only_once() {
+    let bytes = std::fs::read(corpus("docx/constructs.docx")).unwrap();
+    let (_, doc) = read_bytes(&bytes).unwrap();
+    let texts = paragraph_texts(&doc.blocks);
     let all = texts.join("\n");
     assert_eq!(
         all.matches("文本框内容").count(),
@@ -153,14 +157,7 @@ fn an_unreadable_numbering_part_costs_only_the_list_labels_that_need_it() {
         warning.message
     );
     let (_, doc) = read_bytes(&bytes).unwrap();
-    let texts: Vec<&str> = doc
-        .blocks
-        .iter()
-        .filter_map(|b| match b {
-            Block::Paragraph(p) => Some(p.text.as_str()),
-            Block::Table(_) => None,
-        })
-        .collect();
+    let texts = paragraph_texts(&doc.blocks);
     assert!(
         texts.contains(&"强化监督。"),
         "kept without its label: {texts:?}"
