@@ -33,7 +33,18 @@ pub fn normalize(text: &str) -> String {
 
 /// True when [`normalize`] would return `text` unchanged.
 pub fn is_normal(text: &str) -> bool {
-    text.chars().all(|c| nfkc_stable(c) && !c.is_whitespace())
+    text.chars().all(is_normal_char)
+}
+
+/// A character [`normalize`] keeps as it is, whatever surrounds it in a text of such
+/// characters only.
+pub fn is_normal_char(c: char) -> bool {
+    nfkc_stable(c) && !c.is_whitespace()
+}
+
+/// A CJK unified ideograph of the basic block, where Chinese prose lives.
+fn is_cjk_ideograph(c: char) -> bool {
+    ('\u{4E00}'..='\u{9FFF}').contains(&c)
 }
 
 /// NFKC of `text` into `out` (cleared first), keeping the characters `keep` accepts, so
@@ -76,12 +87,13 @@ fn fold_width(c: char) -> Option<char> {
     }
 }
 
-/// Characters NFKC leaves as they are and that never compose with a neighbour, checked
-/// without table lookups: ASCII, the CJK unified ideographs and the punctuation of
-/// Chinese prose. Full-width forms (`：％（`) are not among them.
-pub fn nfkc_stable(c: char) -> bool {
+/// Characters NFKC leaves as they are unless a combining mark follows (which is not among
+/// them, so a text holding one takes the full path), checked without table lookups:
+/// ASCII, the CJK unified ideographs and the punctuation of Chinese prose. Full-width
+/// forms (`：％（`) are not among them.
+fn nfkc_stable(c: char) -> bool {
     c.is_ascii()
-        || ('\u{4E00}'..='\u{9FFF}').contains(&c)
+        || is_cjk_ideograph(c)
         || matches!(
             c,
             '、' | '。'
@@ -135,8 +147,8 @@ pub struct LabelSet<K: Copy> {
     /// Characters of the longest label: longer texts are not looked up (nor normalised).
     max_chars: usize,
     /// First characters of the labels: most cells start with none of them, and are
-    /// rejected without a scan of their text (on generated DOCX, 2.4% of all instructions
-    /// went to looking up cells that are no label).
+    /// rejected without a scan of their text (on 500 generated DOCX, lookups fell from
+    /// 2.9% to 1.3% of all instructions).
     first_chars: foldhash::HashSet<char>,
 }
 
@@ -174,7 +186,7 @@ impl<K: Copy> LabelSet<K> {
             // An ideograph or a digit opens the normal form too: normalisation keeps it,
             // and no mark that may follow composes with it (unlike `e` + U+0301 → `é`).
             Some(c)
-                if (c.is_ascii_digit() || ('\u{4E00}'..='\u{9FFF}').contains(&c))
+                if (c.is_ascii_digit() || is_cjk_ideograph(c))
                     && !self.first_chars.contains(&c) =>
             {
                 return None;

@@ -13,7 +13,7 @@ mod toc;
 
 use super::records::{Extraction, ParagraphRec};
 use super::vocab::{
-    captures_rare, may_be_heading, nfkc_stable, normalize, PartKind, SectionKind, Vocab,
+    captures_rare, is_normal_char, may_be_heading, normalize, PartKind, SectionKind, Vocab,
 };
 use crate::diag::{Diagnostic, Severity};
 use crate::read::{Block, Field, Paragraph, Table};
@@ -175,10 +175,7 @@ pub(crate) fn strip_label<'t>(raw: &'t str, labels: &[String]) -> Option<&'t str
         }
         // Text whose opening already is in normalised form cannot match any other way.
         let opening = raw.chars().take(label.chars().count() + 2);
-        if opening
-            .clone()
-            .all(|c| nfkc_stable(c) && !c.is_whitespace())
-        {
+        if opening.clone().all(is_normal_char) {
             continue;
         }
         let mut normalized = String::new();
