@@ -305,6 +305,26 @@ fn inspect_shows_blocks_records_and_diagnostics() {
 }
 
 /// Every row of a table as text, sorted: for comparing datasets whose row order differs.
+/// (column, whether it has a dictionary page) over the string columns of every part file
+/// of `table` in the dataset `out`.
+fn string_column_encodings(out: &Path, table: &str) -> std::collections::BTreeSet<(String, bool)> {
+    use polars_parquet::parquet::read::read_metadata;
+    use polars_parquet::parquet::schema::types::PhysicalType;
+    let mut seen = std::collections::BTreeSet::new();
+    for path in jixiao::write::part_files(&out.join(table)) {
+        let metadata = read_metadata(&mut std::fs::File::open(&path).unwrap()).unwrap();
+        for group in &metadata.row_groups {
+            for column in group.parquet_columns() {
+                if column.physical_type() == PhysicalType::ByteArray {
+                    let name = column.descriptor().path_in_schema.join(".");
+                    seen.insert((name, column.dictionary_page_offset().is_some()));
+                }
+            }
+        }
+    }
+    seen
+}
+
 fn sorted_rows(out: &Path, table: &str) -> Vec<String> {
     let frame = read_table(out, table);
     let mut rows: Vec<String> = (0..frame.height())
@@ -465,7 +485,22 @@ fn an_incremental_run_equals_a_full_run() {
             sorted_rows(&full, table),
             "{table}"
         );
+        // Files rewritten without the changed documents' rows keep the declared encodings.
+        assert_eq!(
+            string_column_encodings(&out, table),
+            string_column_encodings(&full, table),
+            "{table}"
+        );
     }
+    let indicators = string_column_encodings(&out, "indicators");
+    assert!(
+        indicators.contains(&("doc_id".to_string(), false)),
+        "{indicators:?}"
+    );
+    assert!(
+        indicators.contains(&("level1".to_string(), true)),
+        "{indicators:?}"
+    );
     let forced = run(&["--force"], &out);
     assert!(
         forced.contains("12 documents") && forced.contains("0 unchanged"),

@@ -162,6 +162,7 @@ struct RawColumn {
     nullable: bool,
     meaning: String,
     label: Option<String>,
+    encoding: Option<String>,
 }
 
 fn default_nullable() -> bool {
@@ -181,6 +182,37 @@ pub struct Column {
     pub meaning: String,
     /// The Chinese label it comes from in the source, where there is one.
     pub label: Option<String>,
+    /// How its values are laid out in the Parquet files.
+    pub encoding: Encoding,
+}
+
+/// How a column's values are laid out in the Parquet files: a storage choice, invisible to
+/// readers, that decides file size and the writer's work.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Encoding {
+    /// Each distinct value once per row group, rows pointing to it: for labels,
+    /// categories, boilerplate and small integers. The default for strings and integers.
+    Dictionary,
+    /// Values as they are: for identifiers and text that rarely repeats within a row
+    /// group (zstd still folds a value repeated over neighbouring rows). The default for
+    /// floats, decimals and booleans.
+    Plain,
+}
+
+impl Encoding {
+    fn parse(text: Option<&str>, kind: ColumnType) -> Result<Encoding, String> {
+        match text {
+            Some("dictionary") => Ok(Encoding::Dictionary),
+            Some("plain") => Ok(Encoding::Plain),
+            Some(other) => Err(format!("unknown encoding `{other}` (dictionary or plain)")),
+            None => Ok(match kind {
+                ColumnType::String | ColumnType::Int32 | ColumnType::Int64 => Encoding::Dictionary,
+                ColumnType::Float64 | ColumnType::Bool | ColumnType::Decimal { .. } => {
+                    Encoding::Plain
+                }
+            }),
+        }
+    }
 }
 
 /// One output table.
@@ -343,12 +375,15 @@ fn build_table(raw: RawTable) -> Result<TableDef, String> {
             return Err(format!("column `{}` is defined twice", c.name));
         }
         let kind = ColumnType::parse(&c.kind).map_err(|e| format!("column `{}`: {e}", c.name))?;
+        let encoding = Encoding::parse(c.encoding.as_deref(), kind)
+            .map_err(|e| format!("column `{}`: {e}", c.name))?;
         columns.push(Column {
             name: c.name,
             kind,
             nullable: c.nullable,
             meaning: c.meaning,
             label: c.label,
+            encoding,
         });
     }
     Ok(TableDef {
@@ -381,6 +416,41 @@ mod tests {
         let bad_type = "name = \"t\"\ndescription = \"d\"\n[[columns]]\nname = \"a\"\ntype = \"text\"\nmeaning = \"m\"";
         let err = Catalog::from_sources(dataset, &[("t.toml", bad_type)]).unwrap_err();
         assert!(err.contains("unknown column type"), "{err}");
+    }
+
+    #[test]
+    fn encodings_default_by_type_and_can_be_declared() {
+        let dataset = "version = \"1\"\ntables = [\"t\"]";
+        let column = |name: &str, kind: &str, encoding: &str| {
+            format!(
+                "[[columns]]\nname = \"{name}\"\ntype = \"{kind}\"\nmeaning = \"m\"\n{encoding}\n"
+            )
+        };
+        let table = format!(
+            "name = \"t\"\ndescription = \"d\"\n{}{}{}{}",
+            column("label", "string", ""),
+            column("id", "string", "encoding = \"plain\""),
+            column("amount", "decimal(20,2)", ""),
+            column("count", "int32", "")
+        );
+        let catalog = Catalog::from_sources(dataset, &[("t.toml", &table)]).unwrap();
+        let encodings: Vec<Encoding> = catalog.tables[0]
+            .columns
+            .iter()
+            .map(|c| c.encoding)
+            .collect();
+        use Encoding::{Dictionary, Plain};
+        assert_eq!(encodings, [Dictionary, Plain, Plain, Dictionary]);
+
+        let unknown = format!(
+            "name = \"t\"\ndescription = \"d\"\n{}",
+            column("id", "string", "encoding = \"delta\"")
+        );
+        let err = Catalog::from_sources(dataset, &[("t.toml", &unknown)]).unwrap_err();
+        assert!(
+            err.contains("column `id`: unknown encoding `delta`"),
+            "{err}"
+        );
     }
 
     #[test]

@@ -1,15 +1,22 @@
-//! Typed column buffers: values pushed one at a time, taken as a polars column.
+//! Typed column buffers: values pushed one at a time, taken as Arrow arrays ready to be
+//! encoded as one row group.
 
 use crate::record::Value;
-use crate::schema::ColumnType;
-use polars::prelude::{
-    Column, IntoColumn, IntoSeries, NamedFrom, PolarsResult, Series, StringChunkedBuilder,
+use crate::schema::{ColumnType, Encoding};
+use hashbrown::hash_table::{Entry, HashTable};
+use polars::prelude::{ArrayRef, ArrowDataType};
+use polars_arrow::array::{
+    Array, BooleanArray, DictionaryArray, MutableBinaryViewArray, PrimitiveArray, Utf8ViewArray,
 };
+use polars_arrow::datatypes::IntegerType;
+use std::hash::BuildHasher;
 
 /// One column's values, typed by its schema type.
 pub(super) enum ColumnBuffer {
-    /// Strings go straight into polars' view buffers: no intermediate `String` per value.
-    Str(StringChunkedBuilder),
+    /// Strings written as they are: straight into Arrow's view buffers.
+    Str(MutableBinaryViewArray<str>),
+    /// Strings dictionary-encoded as they arrive.
+    Dictionary(DictionaryBuffer),
     Int32(Vec<Option<i32>>),
     Int64(Vec<Option<i64>>),
     Float64(Vec<Option<f64>>),
@@ -22,9 +29,12 @@ pub(super) enum ColumnBuffer {
 }
 
 impl ColumnBuffer {
-    pub(super) fn new(kind: ColumnType) -> ColumnBuffer {
+    pub(super) fn new(kind: ColumnType, encoding: Encoding) -> ColumnBuffer {
         match kind {
-            ColumnType::String => ColumnBuffer::Str(StringChunkedBuilder::new("".into(), 0)),
+            ColumnType::String if encoding == Encoding::Dictionary => {
+                ColumnBuffer::Dictionary(DictionaryBuffer::default())
+            }
+            ColumnType::String => ColumnBuffer::Str(MutableBinaryViewArray::new()),
             ColumnType::Int32 => ColumnBuffer::Int32(Vec::new()),
             ColumnType::Int64 => ColumnBuffer::Int64(Vec::new()),
             ColumnType::Float64 => ColumnBuffer::Float64(Vec::new()),
@@ -41,7 +51,8 @@ impl ColumnBuffer {
     /// mismatch here is a programming error.
     pub(super) fn push(&mut self, value: Value<'_>) {
         match (self, value) {
-            (ColumnBuffer::Str(v), Value::Str(s)) => v.append_option(s),
+            (ColumnBuffer::Str(v), Value::Str(s)) => v.push(s),
+            (ColumnBuffer::Dictionary(v), Value::Str(s)) => v.push(s),
             (ColumnBuffer::Int32(v), Value::Int(i)) => {
                 v.push(i.and_then(|i| i32::try_from(i).ok()))
             }
@@ -57,26 +68,24 @@ impl ColumnBuffer {
         }
     }
 
-    /// Takes the buffered values as a named polars column, leaving the buffer empty.
-    pub(super) fn take_column(&mut self, name: &str) -> PolarsResult<Column> {
-        let name = name.into();
-        let series = match self {
-            ColumnBuffer::Str(v) => {
-                let builder = std::mem::replace(v, StringChunkedBuilder::new("".into(), 0));
-                builder.finish().with_name(name).into_series()
-            }
-            // polars copies the values into arrays of its own either way; copying from a
-            // slice lets a small buffer keep its memory for the next rows.
-            ColumnBuffer::Int32(v) => Series::new(name, v.as_slice()),
-            ColumnBuffer::Int64(v) => Series::new(name, v.as_slice()),
-            ColumnBuffer::Float64(v) => Series::new(name, v.as_slice()),
-            ColumnBuffer::Bool(v) => Series::new(name, v.as_slice()),
+    /// Takes the buffered values as an Arrow array, leaving the buffer empty.
+    pub(super) fn take_array(&mut self) -> ArrayRef {
+        // Arrow copies the values either way; copying from a slice lets a small buffer
+        // keep its memory for the next rows.
+        let array = match self {
+            ColumnBuffer::Str(v) => std::mem::take(v).freeze().boxed(),
+            ColumnBuffer::Dictionary(v) => v.take_array().boxed(),
+            ColumnBuffer::Int32(v) => PrimitiveArray::from(v.as_slice()).boxed(),
+            ColumnBuffer::Int64(v) => PrimitiveArray::from(v.as_slice()).boxed(),
+            ColumnBuffer::Float64(v) => PrimitiveArray::from(v.as_slice()).boxed(),
+            ColumnBuffer::Bool(v) => BooleanArray::from(v.as_slice()).boxed(),
             ColumnBuffer::Decimal {
                 values,
                 precision,
                 scale,
-            } => Series::new(name, values.as_slice())
-                .into_decimal(*precision as usize, *scale as usize)?,
+            } => PrimitiveArray::from(values.as_slice())
+                .to(ArrowDataType::Decimal(*precision as usize, *scale as usize))
+                .boxed(),
         };
         match self {
             ColumnBuffer::Int32(v) => empty(v),
@@ -84,9 +93,81 @@ impl ColumnBuffer {
             ColumnBuffer::Float64(v) => empty(v),
             ColumnBuffer::Bool(v) => empty(v),
             ColumnBuffer::Decimal { values, .. } => empty(values),
-            ColumnBuffer::Str(_) => {}
+            ColumnBuffer::Str(_) | ColumnBuffer::Dictionary(_) => {}
         }
-        Ok(series.into_column())
+        array
+    }
+}
+
+/// Strings as a dictionary built while they arrive: each distinct value is stored once
+/// and every row keeps its position. Encoding the column this way costs one hash per
+/// value; handing plain strings to the Parquet writer cost three passes (estimating the
+/// cardinality, hashing into a dictionary, copying every value), and kept every repeated
+/// value in memory until the flush.
+#[derive(Default)]
+pub(super) struct DictionaryBuffer {
+    /// The distinct values, in order of first appearance.
+    values: MutableBinaryViewArray<str>,
+    /// Positions in `values`, found by the hash of the text.
+    positions: HashTable<u32>,
+    /// Each row's position in `values`, or none for a null.
+    keys: Vec<Option<u32>>,
+}
+
+fn text_hash(text: &str) -> u64 {
+    foldhash::fast::FixedState::default().hash_one(text)
+}
+
+impl DictionaryBuffer {
+    fn push(&mut self, text: Option<&str>) {
+        let key = text.map(|text| {
+            let values = &self.values;
+            let entry = self.positions.entry(
+                text_hash(text),
+                |&p| values.value(p as usize) == text,
+                |&p| text_hash(values.value(p as usize)),
+            );
+            match entry {
+                Entry::Occupied(found) => *found.get(),
+                Entry::Vacant(slot) => {
+                    let position = self.values.len() as u32;
+                    slot.insert(position);
+                    self.values.push_value(text);
+                    position
+                }
+            }
+        });
+        self.keys.push(key);
+    }
+
+    fn take_array(&mut self) -> DictionaryArray<u32> {
+        let values = std::mem::take(&mut self.values).freeze();
+        let keys = PrimitiveArray::from(self.keys.as_slice());
+        empty(&mut self.keys);
+        if self.positions.capacity() > KEEP_ROWS {
+            self.positions = HashTable::new();
+        } else {
+            self.positions.clear();
+        }
+        let dtype =
+            ArrowDataType::Dictionary(IntegerType::UInt32, Box::new(values.dtype().clone()), false);
+        DictionaryArray::try_new(dtype, keys, values.boxed())
+            .expect("every key is a position among the values")
+    }
+}
+
+/// `array` (a column read back from a part file) as a column encoded `encoding` is
+/// handed to the Parquet writer: strings to be dictionary-encoded as a dictionary.
+pub(super) fn encoded_as(array: &ArrayRef, encoding: Encoding) -> ArrayRef {
+    match array.as_any().downcast_ref::<Utf8ViewArray>() {
+        Some(strings) if encoding == Encoding::Dictionary => {
+            let mut buffer = DictionaryBuffer::default();
+            for text in strings.iter() {
+                buffer.push(text);
+            }
+            buffer.take_array().boxed()
+        }
+        _ => array.clone(),
     }
 }
 
@@ -100,5 +181,75 @@ fn empty<T>(values: &mut Vec<T>) {
         *values = Vec::new();
     } else {
         values.clear();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn strings(array: &dyn Array) -> Vec<Option<String>> {
+        let dictionary = array
+            .as_any()
+            .downcast_ref::<DictionaryArray<u32>>()
+            .expect("a dictionary array");
+        let values = dictionary
+            .values()
+            .as_any()
+            .downcast_ref::<Utf8ViewArray>()
+            .expect("string values");
+        dictionary
+            .keys()
+            .iter()
+            .map(|key| key.map(|k| values.value(*k as usize).to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn a_dictionary_column_stores_each_value_once_and_gives_back_every_row() {
+        let mut buffer = ColumnBuffer::new(ColumnType::String, Encoding::Dictionary);
+        let long = "产出指标：数量指标，支付公用经费人数不少于五十九人";
+        let rows = [
+            Some("产出"),
+            None,
+            Some(long),
+            Some("产出"),
+            Some(long),
+            Some(""),
+        ];
+        for row in rows {
+            buffer.push(Value::Str(row));
+        }
+        let array = buffer.take_array();
+        let want: Vec<Option<String>> = rows.iter().map(|r| r.map(str::to_string)).collect();
+        assert_eq!(strings(array.as_ref()), want);
+        let dictionary = array
+            .as_any()
+            .downcast_ref::<DictionaryArray<u32>>()
+            .unwrap();
+        assert_eq!(
+            dictionary.values().len(),
+            3,
+            "产出, the long text and the empty text"
+        );
+
+        // Taken buffers start afresh: positions from the last row group are not reused.
+        buffer.push(Value::Str(Some(long)));
+        buffer.push(Value::Str(Some("效益")));
+        let array = buffer.take_array();
+        assert_eq!(
+            strings(array.as_ref()),
+            [Some(long.to_string()), Some("效益".to_string())]
+        );
+    }
+
+    #[test]
+    fn a_plain_string_column_is_an_array_of_its_values() {
+        let mut buffer = ColumnBuffer::new(ColumnType::String, Encoding::Plain);
+        buffer.push(Value::Str(Some("a")));
+        buffer.push(Value::Str(None));
+        let array = buffer.take_array();
+        let values = array.as_any().downcast_ref::<Utf8ViewArray>().unwrap();
+        assert_eq!(values.iter().collect::<Vec<_>>(), [Some("a"), None]);
     }
 }

@@ -1,11 +1,21 @@
-//! Encoding part files: polars compresses each flushed frame into a row group of its part
-//! file. In a run with several workers this happens on threads of its own, so that the
+//! Encoding part files: each flushed buffer's Arrow arrays become a row group of its part
+//! file, every column encoded as its schema declares (polars' Parquet crate makes and
+//! compresses the pages; polars' own writer would pick encodings by type, estimating
+//! every string column's cardinality to decide). In a run with several workers this happens on threads of its own, so that the
 //! writer keeps taking documents (and the workers keep extracting) while a large flush is
 //! compressed. Each part file belongs to one encoder thread, which keeps its row groups in
 //! the order they were flushed: the files are the same whatever the number of threads.
 
 use super::{io_error, WriteError, PART_BUFFER};
-use polars::prelude::{BatchedWriter, DataFrame, KeyValueMetadata, ParquetWriter};
+use crate::schema::Encoding;
+use polars::error::{PolarsError, PolarsResult};
+use polars::prelude::{ArrayRef, ArrowSchema};
+use polars_parquet::parquet::error::ParquetError;
+use polars_parquet::write::{
+    array_to_columns, schema_to_metadata_key, CompressionOptions, Compressor, DynIter,
+    DynStreamingIterator, Encoding as PageEncoding, FallibleStreamingIterator, FileWriter,
+    KeyValue, ParquetType, StatisticsOptions, Version, WriteOptions,
+};
 use std::collections::HashMap;
 use std::fs;
 use std::io::BufWriter;
@@ -16,14 +26,43 @@ use std::sync::mpsc::{channel, Sender};
 use std::sync::{Arc, Condvar, Mutex};
 use std::thread::JoinHandle;
 
+/// Rows of one table and partition, column by column, to be written as a row group.
+pub(super) struct RowGroup {
+    pub(super) arrays: Vec<ArrayRef>,
+    pub(super) rows: usize,
+}
+
+/// What every part file of a table holds.
+pub(super) struct FileSchema {
+    /// Its columns, as Arrow types them (the partition column left out).
+    pub(super) arrow: ArrowSchema,
+    /// How each column is encoded.
+    pub(super) encodings: Vec<Encoding>,
+    /// Key-value metadata written into the footer.
+    pub(super) metadata: Vec<(String, String)>,
+    pub(super) compression: CompressionOptions,
+}
+
+impl FileSchema {
+    fn write_options(&self) -> WriteOptions {
+        WriteOptions {
+            statistics: StatisticsOptions::default(),
+            compression: self.compression,
+            version: Version::V1,
+            data_page_size: None,
+        }
+    }
+}
+
 /// Work on one part file, named by an id unique within the run.
 pub(super) enum Job {
-    /// Appends a row group, creating the file first when `create` names it.
+    /// Appends a row group (none if it has no rows), creating the file first when
+    /// `create` names it.
     Write {
         part: u64,
         table: String,
-        frame: DataFrame,
-        create: Option<(PathBuf, KeyValueMetadata)>,
+        row_group: RowGroup,
+        create: Option<(PathBuf, Arc<FileSchema>)>,
     },
     /// Writes the file's footer: only then may a reader load it.
     Close { part: u64, table: String },
@@ -44,54 +83,130 @@ impl Job {
 
     fn rows(&self) -> usize {
         match self {
-            Job::Write { frame, .. } => frame.height(),
+            Job::Write { row_group, .. } => row_group.rows,
             Job::Close { .. } => 0,
         }
+    }
+}
+
+/// A part file being written.
+pub(super) struct PartFile {
+    // polars writes page headers and pages separately; the buffer saves a system call
+    // per small write.
+    writer: FileWriter<BufWriter<fs::File>>,
+    path: PathBuf,
+    table: String,
+    schema: Arc<FileSchema>,
+    /// The Parquet type of each column.
+    columns: Vec<ParquetType>,
+}
+
+impl PartFile {
+    pub(super) fn create(
+        path: PathBuf,
+        table: &str,
+        schema: Arc<FileSchema>,
+    ) -> Result<PartFile, WriteError> {
+        let file = fs::File::create(&path).map_err(io_error("cannot create", &path))?;
+        let file = BufWriter::with_capacity(PART_BUFFER, file);
+        let writer = FileWriter::try_new(file, schema.arrow.clone(), schema.write_options())
+            .map_err(|e| parquet_error(table, e))?;
+        let columns = writer.parquet_schema().fields().to_vec();
+        Ok(PartFile {
+            writer,
+            path,
+            table: table.to_string(),
+            schema,
+            columns,
+        })
+    }
+
+    /// Encodes, compresses and appends one row group. Columns are serialised on this
+    /// thread: the encoder threads are the parallelism (polars' own pool would add
+    /// threads that spin between jobs, taking turns on the cores the workers need).
+    pub(super) fn write(&mut self, row_group: RowGroup) -> Result<(), WriteError> {
+        self.encode(row_group)
+            .map_err(|e| parquet_error(&self.table, e))
+    }
+
+    fn encode(&mut self, row_group: RowGroup) -> PolarsResult<()> {
+        if row_group.rows == 0 {
+            return Ok(());
+        }
+        let options = self.schema.write_options();
+        let mut pages = Vec::with_capacity(row_group.arrays.len());
+        let columns = row_group.arrays.iter().zip(&self.columns);
+        for ((array, column), encoding) in columns.zip(&self.schema.encodings) {
+            // A dictionary column arrives as a dictionary array; an integer column is
+            // offered to polars' dictionary encoder, which keeps it plain when that does
+            // not pay.
+            let encoding = match encoding {
+                Encoding::Dictionary => PageEncoding::RleDictionary,
+                Encoding::Plain => PageEncoding::Plain,
+            };
+            for leaf in array_to_columns(array, column.clone(), options, &[encoding])? {
+                let leaf = leaf
+                    .map(|page| page.map_err(|e| ParquetError::FeatureNotSupported(e.to_string())));
+                let compressed = Compressor::new(leaf, options.compression, Vec::new());
+                pages.push(Ok(DynStreamingIterator::new(
+                    compressed.map_err(PolarsError::from),
+                )));
+            }
+        }
+        self.writer
+            .write(row_group.rows as u64, DynIter::new(pages.into_iter()))
+    }
+
+    /// Writes the footer: only then may a reader load the file.
+    pub(super) fn finish(mut self) -> Result<(), WriteError> {
+        let mut metadata = vec![schema_to_metadata_key(self.writer.schema())];
+        metadata.extend(self.schema.metadata.iter().map(|(key, value)| KeyValue {
+            key: key.clone(),
+            value: Some(value.clone()),
+        }));
+        self.writer
+            .end(Some(metadata))
+            .map_err(|e| parquet_error(&self.table, e))?;
+        self.writer
+            .into_inner()
+            .into_inner()
+            .map_err(|e| e.into_error())
+            .map_err(io_error("cannot write", &self.path))?;
+        Ok(())
+    }
+}
+
+fn parquet_error(table: &str, error: PolarsError) -> WriteError {
+    WriteError::Parquet {
+        table: table.to_string(),
+        message: error.to_string(),
     }
 }
 
 /// The part files one encoder has open.
 #[derive(Default)]
 struct OpenFiles {
-    // polars writes page headers and pages separately; the buffer saves a system call
-    // per small write (`finish` flushes it and reports any error).
-    files: HashMap<u64, BatchedWriter<BufWriter<fs::File>>>,
+    files: HashMap<u64, PartFile>,
 }
 
 impl OpenFiles {
     fn run(&mut self, job: Job) -> Result<(), WriteError> {
-        let parquet_error = |table: &str| {
-            let table = table.to_string();
-            move |e: polars::error::PolarsError| WriteError::Parquet {
-                table,
-                message: e.to_string(),
-            }
-        };
         match job {
             Job::Write {
                 part,
                 table,
-                frame,
+                row_group,
                 create,
             } => {
-                if let Some((path, metadata)) = create {
-                    let file = fs::File::create(&path).map_err(io_error("cannot create", &path))?;
-                    // Columns are serialised on this thread: the encoder threads are the
-                    // parallelism. polars' own pool would add threads that spin between
-                    // jobs, taking turns on the cores the workers need.
-                    let writer = ParquetWriter::new(BufWriter::with_capacity(PART_BUFFER, file))
-                        .set_parallel(false)
-                        .with_compression(super::compression())
-                        .with_key_value_metadata(Some(metadata))
-                        .batched(frame.schema())
-                        .map_err(parquet_error(&table))?;
-                    self.files.insert(part, writer);
+                if let Some((path, schema)) = create {
+                    self.files
+                        .insert(part, PartFile::create(path, &table, schema)?);
                 }
-                let writer = self.files.get_mut(&part).expect("part file opened first");
-                writer.write_batch(&frame).map_err(parquet_error(&table))
+                let file = self.files.get_mut(&part).expect("part file opened first");
+                file.write(row_group)
             }
-            Job::Close { part, table } => match self.files.remove(&part) {
-                Some(writer) => writer.finish().map(drop).map_err(parquet_error(&table)),
+            Job::Close { part, .. } => match self.files.remove(&part) {
+                Some(file) => file.finish(),
                 None => Ok(()),
             },
         }

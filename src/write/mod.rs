@@ -20,13 +20,15 @@ mod existing;
 pub use existing::{known_documents, part_files, KnownDocument};
 
 use crate::record::{Record, TableSink, Value};
-use crate::schema::{Catalog, TableDef};
+use crate::schema::{Catalog, ColumnType, TableDef};
 use columns::ColumnBuffer;
-use encode::{Encoders, Job};
-use polars::prelude::{DataFrame, KeyValueMetadata, ParquetCompression, ParquetWriter};
+use encode::{Encoders, FileSchema, Job, PartFile, RowGroup};
+use polars::prelude::{CompatLevel, DataFrame, DataType, Schema, SchemaExt};
+use polars_parquet::write::{CompressionOptions, ZstdLevel};
 use std::collections::{BTreeMap, HashSet};
 use std::fs;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 /// Rows of one table and partition per part file.
 pub const DEFAULT_ROWS_PER_PART: usize = 250_000;
@@ -53,9 +55,9 @@ const MAX_ROW_GROUPS_PER_PART: usize = 2;
 const ZSTD_LEVEL: i32 = 1;
 
 /// The compression of every Parquet file written.
-fn compression() -> ParquetCompression {
-    ParquetCompression::Zstd(Some(
-        polars_parquet::write::ZstdLevel::try_new(ZSTD_LEVEL).expect("a valid zstd level"),
+fn compression() -> CompressionOptions {
+    CompressionOptions::Zstd(Some(
+        ZstdLevel::try_new(ZSTD_LEVEL).expect("a valid zstd level"),
     ))
 }
 
@@ -103,7 +105,6 @@ fn io_error<'a>(
 pub struct DatasetWriter {
     out_dir: PathBuf,
     staging: PathBuf,
-    version: String,
     file_prefix: String,
     tables: Vec<TableState>,
     partition: String,
@@ -131,6 +132,8 @@ struct TableState {
     partition_column: Option<usize>,
     partitions: BTreeMap<String, PartBuffer>,
     total_rows: u64,
+    /// Columns, encodings and metadata of its part files.
+    file_schema: Arc<FileSchema>,
 }
 
 struct PartBuffer {
@@ -173,7 +176,7 @@ impl TableState {
         PartBuffer {
             columns: self
                 .file_columns()
-                .map(|(_, c)| ColumnBuffer::new(c.kind))
+                .map(|(_, c)| ColumnBuffer::new(c.kind, c.encoding))
                 .collect(),
             rows: 0,
             parts: 0,
@@ -206,17 +209,20 @@ impl DatasetWriter {
         let tables = catalog
             .tables
             .iter()
-            .map(|def| TableState {
-                partition_column: def.column_index(PARTITION_COLUMN),
-                def: def.clone(),
-                partitions: BTreeMap::new(),
-                total_rows: 0,
+            .map(|def| {
+                let partition_column = def.column_index(PARTITION_COLUMN);
+                TableState {
+                    file_schema: Arc::new(file_schema(def, partition_column, &catalog.version)),
+                    partition_column,
+                    def: def.clone(),
+                    partitions: BTreeMap::new(),
+                    total_rows: 0,
+                }
             })
             .collect();
         Ok(DatasetWriter {
             out_dir: out_dir.to_path_buf(),
             staging,
-            version: catalog.version.clone(),
             file_prefix: String::new(),
             tables,
             partition: NULL_PARTITION.to_string(),
@@ -319,11 +325,9 @@ impl DatasetWriter {
             let keys: Vec<String> = self.tables[index].partitions.keys().cloned().collect();
             for key in keys {
                 let part = &self.tables[index].partitions[&key];
-                if part.parts == 0 && part.rows == 0 {
-                    self.write_placeholder(index, &key)?;
-                    continue;
-                }
-                if part.rows > 0 {
+                // A partition that never got a row (an empty table) still gets a file
+                // with no row group, so that readers find its columns.
+                if part.rows > 0 || part.parts == 0 {
                     self.flush(index, &key)?;
                 }
                 self.close(index, &key)?;
@@ -359,16 +363,14 @@ impl DatasetWriter {
     /// interruption in between leaves documents missing, never doubled, and the next run
     /// extracts them again.
     fn merge_tables(&self, remove: &HashSet<String>) -> Result<(), WriteError> {
-        for table in &self.tables {
+        for (index, table) in self.tables.iter().enumerate() {
             let target = self.out_dir.join(&table.def.name);
             for (path, pruned) in existing::prune(&target, remove)? {
                 match pruned {
                     existing::Pruned::Empty => {
                         fs::remove_file(&path).map_err(io_error("cannot remove", &path))?
                     }
-                    existing::Pruned::Rows(mut frame) => {
-                        self.write_frame(&mut frame, &path, &table.def.name)?
-                    }
+                    existing::Pruned::Rows(frame) => self.write_frame(&frame, &path, index)?,
                 }
             }
         }
@@ -388,37 +390,25 @@ impl DatasetWriter {
         Ok(())
     }
 
-    /// Writes a frame to `path` through a temporary file renamed into place.
-    fn write_frame(
-        &self,
-        frame: &mut DataFrame,
-        path: &Path,
-        table: &str,
-    ) -> Result<(), WriteError> {
+    /// Writes a frame of a table's rows (read back from one of its files) to `path`
+    /// through a temporary file renamed into place, each column encoded as declared.
+    fn write_frame(&self, frame: &DataFrame, path: &Path, index: usize) -> Result<(), WriteError> {
+        let table = &self.tables[index];
+        let schema = &table.file_schema;
         let partial = path.with_extension("parquet.tmp");
-        let file = fs::File::create(&partial).map_err(io_error("cannot create", &partial))?;
-        let metadata = self.metadata(table);
-        // Buffered: the footer is serialised a byte at a time (polars flushes at its end).
-        ParquetWriter::new(std::io::BufWriter::new(file))
-            .with_compression(compression())
-            .with_key_value_metadata(Some(metadata))
-            .finish(frame)
-            .map_err(|e| WriteError::Parquet {
-                table: table.to_string(),
-                message: e.to_string(),
-            })?;
+        let mut file = PartFile::create(partial.clone(), &table.def.name, Arc::clone(schema))?;
+        for batch in frame.iter_chunks(CompatLevel::newest(), false) {
+            let rows = batch.len();
+            let arrays = batch
+                .columns()
+                .iter()
+                .zip(&schema.encodings)
+                .map(|(array, encoding)| columns::encoded_as(array, *encoding))
+                .collect();
+            file.write(RowGroup { arrays, rows })?;
+        }
+        file.finish()?;
         fs::rename(&partial, path).map_err(io_error("cannot rename", &partial))
-    }
-
-    fn metadata(&self, table: &str) -> KeyValueMetadata {
-        KeyValueMetadata::from_static(vec![
-            ("jixiao.schema_version".to_string(), self.version.clone()),
-            ("jixiao.table".to_string(), table.to_string()),
-            (
-                "jixiao.version".to_string(),
-                env!("CARGO_PKG_VERSION").to_string(),
-            ),
-        ])
     }
 
     /// The directory of a table's partition in the staging area.
@@ -439,46 +429,26 @@ impl DatasetWriter {
         Ok(dir.join(format!("part-{}{number:05}.parquet", self.file_prefix)))
     }
 
-    /// The buffered rows as a frame, leaving the buffer empty.
-    fn take_frame(&mut self, index: usize, key: &str) -> Result<DataFrame, WriteError> {
+    /// The buffered rows as Arrow arrays, leaving the buffer empty.
+    fn take_row_group(&mut self, index: usize, key: &str) -> RowGroup {
         let table = &mut self.tables[index];
-        let name = table.def.name.clone();
-        let names: Vec<String> = table.file_columns().map(|(_, c)| c.name.clone()).collect();
         let part = table.partitions.get_mut(key).expect("partition exists");
-        let parquet_error = |e: polars::error::PolarsError| WriteError::Parquet {
-            table: name.clone(),
-            message: e.to_string(),
-        };
-        let columns = names
-            .iter()
-            .zip(part.columns.iter_mut())
-            .map(|(name, buffer)| buffer.take_column(name))
-            .collect::<Result<Vec<_>, _>>()
-            .map_err(parquet_error)?;
-        let frame = DataFrame::new(part.rows, columns).map_err(parquet_error)?;
-        table.total_rows += part.rows as u64;
-        self.buffered_rows -= part.rows;
+        let arrays = part
+            .columns
+            .iter_mut()
+            .map(ColumnBuffer::take_array)
+            .collect();
+        let rows = part.rows;
+        table.total_rows += rows as u64;
+        self.buffered_rows -= rows;
         part.rows = 0;
-        Ok(frame)
-    }
-
-    /// An empty table still gets one file, so that readers find its columns.
-    fn write_placeholder(&mut self, index: usize, key: &str) -> Result<(), WriteError> {
-        let mut frame = self.take_frame(index, key)?;
-        let path = self.part_path(index, key, 0)?;
-        let name = self.tables[index].def.name.clone();
-        self.tables[index]
-            .partitions
-            .get_mut(key)
-            .expect("partition exists")
-            .parts = 1;
-        self.write_frame(&mut frame, &path, &name)
+        RowGroup { arrays, rows }
     }
 
     /// Writes the buffered rows of a table's partition as a row group of its open part
     /// file (opening one if needed), and closes the file once it is full.
     fn flush(&mut self, index: usize, key: &str) -> Result<(), WriteError> {
-        let frame = self.take_frame(index, key)?;
+        let row_group = self.take_row_group(index, key);
         let overflows = self.overflows;
         self.tables[index]
             .partitions
@@ -492,7 +462,8 @@ impl DatasetWriter {
                 self.close_fullest()?;
             }
             let number = self.tables[index].partitions[key].parts;
-            create = Some((self.part_path(index, key, number)?, self.metadata(&table)));
+            let schema = Arc::clone(&self.tables[index].file_schema);
+            create = Some((self.part_path(index, key, number)?, schema));
             let id = self.parts_opened;
             self.parts_opened += 1;
             let part = self.tables[index].partitions.get_mut(key).expect("exists");
@@ -506,7 +477,7 @@ impl DatasetWriter {
         }
         let part = self.tables[index].partitions.get_mut(key).expect("exists");
         let open = part.open.as_mut().expect("opened above");
-        open.rows += frame.height();
+        open.rows += row_group.rows;
         open.row_groups += 1;
         let full = open.rows >= self.rows_per_part || open.row_groups >= MAX_ROW_GROUPS_PER_PART;
         let id = open.id;
@@ -515,7 +486,7 @@ impl DatasetWriter {
             Job::Write {
                 part: id,
                 table,
-                frame,
+                row_group,
                 create,
             },
             max_in_flight,
@@ -591,6 +562,56 @@ impl DatasetWriter {
             }
         }
         Ok(())
+    }
+}
+
+/// The key-value metadata of every part file: which schema and jixiao wrote it.
+fn metadata_pairs(schema_version: &str, table: &str) -> Vec<(String, String)> {
+    vec![
+        (
+            "jixiao.schema_version".to_string(),
+            schema_version.to_string(),
+        ),
+        ("jixiao.table".to_string(), table.to_string()),
+        (
+            "jixiao.version".to_string(),
+            env!("CARGO_PKG_VERSION").to_string(),
+        ),
+    ]
+}
+
+/// What a table's part files hold: its columns but the partition column, typed as polars
+/// types them (so the files read back as if polars had written them), and how each is
+/// encoded.
+fn file_schema(def: &TableDef, partition_column: Option<usize>, version: &str) -> FileSchema {
+    let columns = def
+        .columns
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| Some(*i) != partition_column)
+        .map(|(_, c)| c);
+    let polars_schema: Schema = columns
+        .clone()
+        .map(|c| (c.name.as_str().into(), polars_type(c.kind)))
+        .collect();
+    FileSchema {
+        arrow: polars_schema.to_arrow(CompatLevel::newest()),
+        encodings: columns.map(|c| c.encoding).collect(),
+        metadata: metadata_pairs(version, &def.name),
+        compression: compression(),
+    }
+}
+
+fn polars_type(kind: ColumnType) -> DataType {
+    match kind {
+        ColumnType::String => DataType::String,
+        ColumnType::Int32 => DataType::Int32,
+        ColumnType::Int64 => DataType::Int64,
+        ColumnType::Float64 => DataType::Float64,
+        ColumnType::Bool => DataType::Boolean,
+        ColumnType::Decimal { precision, scale } => {
+            DataType::Decimal(precision as usize, scale as usize)
+        }
     }
 }
 

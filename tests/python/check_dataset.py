@@ -1,6 +1,7 @@
 """Loads every table of a jixiao dataset with the clients researchers use (pyarrow,
 pandas, polars, DuckDB) and checks column names, Arrow types and row counts against
-`schemas/` and the hand-checked expected outputs in `corpus/`.
+`schemas/` and the hand-checked expected outputs in `corpus/`, and each string column's
+Parquet encoding against the one its schema declares.
 
 Usage: python3 tests/python/check_dataset.py DATASET_DIR
 """
@@ -16,6 +17,7 @@ import pandas
 import polars
 import pyarrow as pa
 import pyarrow.dataset as ds
+import pyarrow.parquet as pq
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
@@ -71,6 +73,19 @@ def arrow_type_ok(declared, actual):
     raise ValueError(f"unknown schema type {declared}")
 
 
+def string_encodings(directory):
+    """{column: set of Parquet encodings} over the string columns of every row group."""
+    seen = {}
+    for path in glob.glob(os.path.join(directory, "*", "*.parquet")):
+        metadata = pq.ParquetFile(path).metadata
+        for group in range(metadata.num_row_groups):
+            for index in range(metadata.num_columns):
+                chunk = metadata.row_group(group).column(index)
+                if chunk.physical_type == "BYTE_ARRAY":
+                    seen.setdefault(chunk.path_in_schema, set()).update(chunk.encodings)
+    return seen
+
+
 def main(dataset):
     passed, failed = 0, 0
 
@@ -101,6 +116,10 @@ def main(dataset):
             if not column.get("nullable", True):
                 check(arrow.column(column["name"]).null_count == 0, f"{name}.{column['name']} has nulls")
         check(arrow.num_rows == want_rows, f"{name}: pyarrow read {arrow.num_rows} rows, expected {want_rows}")
+        for column, encodings in string_encodings(directory).items():
+            declared = next(c.get("encoding", "dictionary") for c in table["columns"] if c["name"] == column)
+            dictionary = "RLE_DICTIONARY" in encodings
+            check(dictionary == (declared == "dictionary"), f"{name}.{column}: encodings {encodings}, declared {declared}")
 
         frame = pandas.read_parquet(directory)
         check(len(frame) == want_rows, f"{name}: pandas read {len(frame)} rows, expected {want_rows}")
