@@ -6,7 +6,8 @@ use crate::schema::{ColumnType, Encoding};
 use hashbrown::hash_table::{Entry, HashTable};
 use polars::prelude::{ArrayRef, ArrowDataType};
 use polars_arrow::array::{
-    Array, BooleanArray, DictionaryArray, MutableBinaryViewArray, PrimitiveArray, Utf8ViewArray,
+    Array, BooleanArray, DictionaryArray, MutableBinaryViewArray, MutableBooleanArray,
+    MutablePrimitiveArray, PrimitiveArray, Utf8ViewArray,
 };
 use polars_arrow::datatypes::IntegerType;
 use std::hash::BuildHasher;
@@ -17,12 +18,12 @@ pub(super) enum ColumnBuffer {
     Str(MutableBinaryViewArray<str>),
     /// Strings dictionary-encoded as they arrive.
     Dictionary(DictionaryBuffer),
-    Int32(Vec<Option<i32>>),
-    Int64(Vec<Option<i64>>),
-    Float64(Vec<Option<f64>>),
-    Bool(Vec<Option<bool>>),
+    Int32(MutablePrimitiveArray<i32>),
+    Int64(MutablePrimitiveArray<i64>),
+    Float64(MutablePrimitiveArray<f64>),
+    Bool(MutableBooleanArray),
     Decimal {
-        values: Vec<Option<i128>>,
+        values: MutablePrimitiveArray<i128>,
         precision: u8,
         scale: u8,
     },
@@ -35,12 +36,12 @@ impl ColumnBuffer {
                 ColumnBuffer::Dictionary(DictionaryBuffer::default())
             }
             ColumnType::String => ColumnBuffer::Str(MutableBinaryViewArray::new()),
-            ColumnType::Int32 => ColumnBuffer::Int32(Vec::new()),
-            ColumnType::Int64 => ColumnBuffer::Int64(Vec::new()),
-            ColumnType::Float64 => ColumnBuffer::Float64(Vec::new()),
-            ColumnType::Bool => ColumnBuffer::Bool(Vec::new()),
+            ColumnType::Int32 => ColumnBuffer::Int32(MutablePrimitiveArray::new()),
+            ColumnType::Int64 => ColumnBuffer::Int64(MutablePrimitiveArray::new()),
+            ColumnType::Float64 => ColumnBuffer::Float64(MutablePrimitiveArray::new()),
+            ColumnType::Bool => ColumnBuffer::Bool(MutableBooleanArray::new()),
             ColumnType::Decimal { precision, scale } => ColumnBuffer::Decimal {
-                values: Vec::new(),
+                values: MutablePrimitiveArray::new(),
                 precision,
                 scale,
             },
@@ -68,34 +69,25 @@ impl ColumnBuffer {
         }
     }
 
-    /// Takes the buffered values as an Arrow array, leaving the buffer empty.
+    /// Takes the buffered values as an Arrow array, leaving the buffer empty. The values
+    /// move into the array, uncopied, and the buffer starts afresh: buffers of tables
+    /// and partitions that rarely get rows keep no memory between row groups.
     pub(super) fn take_array(&mut self) -> ArrayRef {
-        // Arrow copies the values either way; copying from a slice lets a small buffer
-        // keep its memory for the next rows.
-        let array = match self {
+        match self {
             ColumnBuffer::Str(v) => std::mem::take(v).freeze().boxed(),
             ColumnBuffer::Dictionary(v) => v.take_array().boxed(),
-            ColumnBuffer::Int32(v) => PrimitiveArray::from(v.as_slice()).boxed(),
-            ColumnBuffer::Int64(v) => PrimitiveArray::from(v.as_slice()).boxed(),
-            ColumnBuffer::Float64(v) => PrimitiveArray::from(v.as_slice()).boxed(),
-            ColumnBuffer::Bool(v) => BooleanArray::from(v.as_slice()).boxed(),
+            ColumnBuffer::Int32(v) => PrimitiveArray::from(std::mem::take(v)).boxed(),
+            ColumnBuffer::Int64(v) => PrimitiveArray::from(std::mem::take(v)).boxed(),
+            ColumnBuffer::Float64(v) => PrimitiveArray::from(std::mem::take(v)).boxed(),
+            ColumnBuffer::Bool(v) => BooleanArray::from(std::mem::take(v)).boxed(),
             ColumnBuffer::Decimal {
                 values,
                 precision,
                 scale,
-            } => PrimitiveArray::from(values.as_slice())
+            } => PrimitiveArray::from(std::mem::take(values))
                 .to(ArrowDataType::Decimal(*precision as usize, *scale as usize))
                 .boxed(),
-        };
-        match self {
-            ColumnBuffer::Int32(v) => empty(v),
-            ColumnBuffer::Int64(v) => empty(v),
-            ColumnBuffer::Float64(v) => empty(v),
-            ColumnBuffer::Bool(v) => empty(v),
-            ColumnBuffer::Decimal { values, .. } => empty(values),
-            ColumnBuffer::Str(_) | ColumnBuffer::Dictionary(_) => {}
         }
-        array
     }
 }
 
@@ -111,7 +103,7 @@ pub(super) struct DictionaryBuffer {
     /// Positions in `values`, found by the hash of the text.
     positions: HashTable<u32>,
     /// Each row's position in `values`, or none for a null.
-    keys: Vec<Option<u32>>,
+    keys: MutablePrimitiveArray<u32>,
 }
 
 fn text_hash(text: &str) -> u64 {
@@ -142,9 +134,9 @@ impl DictionaryBuffer {
 
     fn take_array(&mut self) -> DictionaryArray<u32> {
         let values = std::mem::take(&mut self.values).freeze();
-        let keys = PrimitiveArray::from(self.keys.as_slice());
-        empty(&mut self.keys);
-        if self.positions.capacity() > KEEP_ROWS {
+        let keys = PrimitiveArray::from(std::mem::take(&mut self.keys));
+        // The table is small next to the values; keeping a moderate one saves regrowing it.
+        if self.positions.capacity() > KEEP_POSITIONS {
             self.positions = HashTable::new();
         } else {
             self.positions.clear();
@@ -171,18 +163,10 @@ pub(super) fn encoded_as(array: &ArrayRef, encoding: Encoding) -> ArrayRef {
     }
 }
 
-/// Rows of capacity a flushed buffer keeps: every table and year partition has buffers of
-/// its own, so keeping whatever each once grew to would let memory creep up with the
-/// number of partitions a run has filled.
-const KEEP_ROWS: usize = 4096;
-
-fn empty<T>(values: &mut Vec<T>) {
-    if values.capacity() > KEEP_ROWS {
-        *values = Vec::new();
-    } else {
-        values.clear();
-    }
-}
+/// Distinct values a dictionary buffer's position table keeps room for between row
+/// groups: every table and year partition has buffers of its own, so keeping whatever
+/// each once grew to would let memory creep up with the partitions a run has filled.
+const KEEP_POSITIONS: usize = 4096;
 
 #[cfg(test)]
 mod tests {
