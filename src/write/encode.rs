@@ -1,20 +1,21 @@
 //! Encoding part files: each flushed buffer's Arrow arrays become a row group of its part
-//! file, every column encoded as its schema declares (polars' Parquet crate makes and
-//! compresses the pages; polars' own writer would pick encodings by type, estimating
-//! every string column's cardinality to decide). In a run with several workers this happens on threads of its own, so that the
-//! writer keeps taking documents (and the workers keep extracting) while a large flush is
-//! compressed. Each part file belongs to one encoder thread, which keeps its row groups in
-//! the order they were flushed: the files are the same whatever the number of threads.
+//! file, every column encoded as its schema declares (polars' Parquet crate makes the
+//! pages; polars' own writer would pick encodings by type, estimating every string
+//! column's cardinality to decide). In a run with several workers this happens on
+//! threads of their own, so that the writer keeps taking documents (and the workers keep
+//! extracting) while a large flush is compressed. Each part file belongs to one encoder
+//! thread, which keeps its row groups in the order they were flushed: the files are the
+//! same whatever the number of threads.
 
+use super::compress::PageCompressor;
 use super::{io_error, WriteError, PART_BUFFER};
 use crate::schema::Encoding;
 use polars::error::{PolarsError, PolarsResult};
 use polars::prelude::{ArrayRef, ArrowSchema};
-use polars_parquet::parquet::error::ParquetError;
 use polars_parquet::write::{
-    array_to_columns, schema_to_metadata_key, CompressionOptions, Compressor, DynIter,
-    DynStreamingIterator, Encoding as PageEncoding, FallibleStreamingIterator, FileWriter,
-    KeyValue, ParquetType, StatisticsOptions, Version, WriteOptions,
+    array_to_columns, fallible_streaming_iterator, schema_to_metadata_key, CompressionOptions,
+    DynIter, DynStreamingIterator, Encoding as PageEncoding, FileWriter, KeyValue, ParquetType,
+    StatisticsOptions, Version, WriteOptions,
 };
 use std::collections::HashMap;
 use std::fs;
@@ -124,12 +125,16 @@ impl PartFile {
     /// Encodes, compresses and appends one row group. Columns are serialised on this
     /// thread: the encoder threads are the parallelism (polars' own pool would add
     /// threads that spin between jobs, taking turns on the cores the workers need).
-    pub(super) fn write(&mut self, row_group: RowGroup) -> Result<(), WriteError> {
-        self.encode(row_group)
+    pub(super) fn write(
+        &mut self,
+        row_group: RowGroup,
+        compressor: &mut PageCompressor,
+    ) -> Result<(), WriteError> {
+        self.encode(row_group, compressor)
             .map_err(|e| parquet_error(&self.table, e))
     }
 
-    fn encode(&mut self, row_group: RowGroup) -> PolarsResult<()> {
+    fn encode(&mut self, row_group: RowGroup, compressor: &mut PageCompressor) -> PolarsResult<()> {
         if row_group.rows == 0 {
             return Ok(());
         }
@@ -145,16 +150,19 @@ impl PartFile {
                 Encoding::Plain => PageEncoding::Plain,
             };
             for leaf in array_to_columns(array, column.clone(), options, &[encoding])? {
-                let leaf = leaf
-                    .map(|page| page.map_err(|e| ParquetError::FeatureNotSupported(e.to_string())));
-                let compressed = Compressor::new(leaf, options.compression, Vec::new());
-                pages.push(Ok(DynStreamingIterator::new(
-                    compressed.map_err(PolarsError::from),
-                )));
+                let compressed = leaf
+                    .map(|page| compressor.compress(page?))
+                    .collect::<PolarsResult<Vec<_>>>()?;
+                pages.push(compressed);
             }
         }
+        let columns = pages.iter().map(|column| {
+            Ok(DynStreamingIterator::new(
+                fallible_streaming_iterator::convert(column.iter().map(Ok)),
+            ))
+        });
         self.writer
-            .write(row_group.rows as u64, DynIter::new(pages.into_iter()))
+            .write(row_group.rows as u64, DynIter::new(columns))
     }
 
     /// Writes the footer: only then may a reader load the file.
@@ -187,6 +195,8 @@ fn parquet_error(table: &str, error: PolarsError) -> WriteError {
 #[derive(Default)]
 struct OpenFiles {
     files: HashMap<u64, PartFile>,
+    /// This thread's page compressor, made for its first row group.
+    compressor: Option<PageCompressor>,
 }
 
 impl OpenFiles {
@@ -203,7 +213,11 @@ impl OpenFiles {
                         .insert(part, PartFile::create(path, &table, schema)?);
                 }
                 let file = self.files.get_mut(&part).expect("part file opened first");
-                file.write(row_group)
+                let compressor = match &mut self.compressor {
+                    Some(compressor) => compressor,
+                    None => self.compressor.insert(PageCompressor::new()?),
+                };
+                file.write(row_group, compressor)
             }
             Job::Close { part, .. } => match self.files.remove(&part) {
                 Some(file) => file.finish(),

@@ -14,6 +14,7 @@
 //! see a half-written table.
 
 mod columns;
+mod compress;
 mod encode;
 mod existing;
 
@@ -397,6 +398,7 @@ impl DatasetWriter {
         let schema = &table.file_schema;
         let partial = path.with_extension("parquet.tmp");
         let mut file = PartFile::create(partial.clone(), &table.def.name, Arc::clone(schema))?;
+        let mut compressor = compress::PageCompressor::new()?;
         for batch in frame.iter_chunks(CompatLevel::newest(), false) {
             let rows = batch.len();
             let arrays = batch
@@ -405,7 +407,7 @@ impl DatasetWriter {
                 .zip(&schema.encodings)
                 .map(|(array, encoding)| columns::encoded_as(array, *encoding))
                 .collect();
-            file.write(RowGroup { arrays, rows })?;
+            file.write(RowGroup { arrays, rows }, &mut compressor)?;
         }
         file.finish()?;
         fs::rename(&partial, path).map_err(io_error("cannot rename", &partial))

@@ -1,0 +1,53 @@
+//! zstd compression of Parquet pages with one context per thread, reused from page to
+//! page. polars' page compressor makes a new zstd context for every page and frees it
+//! after: allocations of up to a megabyte, hundreds of times per flush.
+
+use super::{WriteError, ZSTD_LEVEL};
+use polars::error::PolarsResult;
+use polars_parquet::parquet::compression::Compression;
+use polars_parquet::parquet::page::{CompressedDataPage, CompressedDictPage, CompressedPage, Page};
+use polars_parquet::parquet::CowBuffer;
+
+pub(super) struct PageCompressor {
+    zstd: zstd::bulk::Compressor<'static>,
+}
+
+impl PageCompressor {
+    pub(super) fn new() -> Result<PageCompressor, WriteError> {
+        let zstd = zstd::bulk::Compressor::new(ZSTD_LEVEL).map_err(|e| WriteError::Parquet {
+            table: String::new(),
+            message: format!("cannot start a zstd compressor: {e}"),
+        })?;
+        Ok(PageCompressor { zstd })
+    }
+
+    /// The page, its contents compressed (its header, statistics and counts as they are).
+    pub(super) fn compress(&mut self, page: Page) -> PolarsResult<CompressedPage> {
+        Ok(match page {
+            Page::Data(page) => {
+                let compressed = self.zstd.compress(page.buffer())?;
+                let uncompressed_size = page.buffer().len();
+                let header = page.header().clone();
+                let num_rows = page.num_rows.expect("written pages know their rows");
+                CompressedPage::Data(CompressedDataPage::new(
+                    header,
+                    CowBuffer::Owned(compressed),
+                    Compression::Zstd,
+                    uncompressed_size,
+                    page.descriptor,
+                    num_rows,
+                ))
+            }
+            Page::Dict(page) => {
+                let compressed = self.zstd.compress(&page.buffer)?;
+                CompressedPage::Dict(CompressedDictPage::new(
+                    CowBuffer::Owned(compressed),
+                    Compression::Zstd,
+                    page.buffer.len(),
+                    page.num_values,
+                    page.is_sorted,
+                ))
+            }
+        })
+    }
+}
