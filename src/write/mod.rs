@@ -323,16 +323,22 @@ impl DatasetWriter {
                     .partitions
                     .insert(NULL_PARTITION.to_string(), buffer);
             }
-            let keys: Vec<String> = self.tables[index].partitions.keys().cloned().collect();
-            for key in keys {
-                let part = &self.tables[index].partitions[&key];
-                // A partition that never got a row (an empty table) still gets a file
-                // with no row group, so that readers find its columns.
-                if part.rows > 0 || part.parts == 0 {
-                    self.flush(index, &key)?;
-                }
-                self.close(index, &key)?;
+        }
+        // The largest buffers go first, so that the encoder threads, each working through
+        // its queue, finish their last row groups at about the same time.
+        let mut last: Vec<(usize, usize, String)> = self
+            .buffers()
+            .map(|(index, key, part)| (part.rows, index, key.clone()))
+            .collect();
+        last.sort_by_key(|(rows, index, key)| (std::cmp::Reverse(*rows), *index, key.clone()));
+        for (_, index, key) in last {
+            let part = &self.tables[index].partitions[&key];
+            // A partition that never got a row (an empty table) still gets a file with no
+            // row group, so that readers find its columns.
+            if part.rows > 0 || part.parts == 0 {
+                self.flush(index, &key)?;
             }
+            self.close(index, &key)?;
         }
         std::mem::replace(&mut self.encoders, Encoders::inline()).finish()?;
         match self.update.take() {
