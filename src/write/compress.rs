@@ -2,11 +2,23 @@
 //! page. polars' page compressor makes a new zstd context for every page and frees it
 //! after: allocations of up to a megabyte, hundreds of times per flush.
 
-use super::{WriteError, ZSTD_LEVEL};
+use super::WriteError;
 use polars::error::PolarsResult;
 use polars_parquet::parquet::compression::Compression;
 use polars_parquet::parquet::page::{CompressedDataPage, CompressedDictPage, CompressedPage, Page};
 use polars_parquet::parquet::CowBuffer;
+use polars_parquet::write::{CompressionOptions, ZstdLevel};
+
+/// zstd level of every Parquet page. Level 1 is Arrow's default too; polars' default (3)
+/// took 27% more instructions to compress 500 text exports' tables, for files 3% smaller.
+const ZSTD_LEVEL: i32 = 1;
+
+/// The compression pages get, as the Parquet writer's options name it.
+pub(super) fn options() -> CompressionOptions {
+    CompressionOptions::Zstd(Some(
+        ZstdLevel::try_new(ZSTD_LEVEL).expect("a valid zstd level"),
+    ))
+}
 
 pub(super) struct PageCompressor {
     zstd: zstd::bulk::Compressor<'static>,

@@ -13,8 +13,8 @@ use crate::schema::Encoding;
 use polars::error::{PolarsError, PolarsResult};
 use polars::prelude::{ArrayRef, ArrowSchema};
 use polars_parquet::write::{
-    array_to_columns, fallible_streaming_iterator, schema_to_metadata_key, CompressionOptions,
-    DynIter, DynStreamingIterator, Encoding as PageEncoding, FileWriter, KeyValue, ParquetType,
+    array_to_columns, fallible_streaming_iterator, schema_to_metadata_key, DynIter,
+    DynStreamingIterator, Encoding as PageEncoding, FileWriter, KeyValue, ParquetType,
     StatisticsOptions, Version, WriteOptions,
 };
 use std::collections::HashMap;
@@ -41,14 +41,13 @@ pub(super) struct FileSchema {
     pub(super) encodings: Vec<Encoding>,
     /// Key-value metadata written into the footer.
     pub(super) metadata: Vec<(String, String)>,
-    pub(super) compression: CompressionOptions,
 }
 
 impl FileSchema {
     fn write_options(&self) -> WriteOptions {
         WriteOptions {
             statistics: StatisticsOptions::default(),
-            compression: self.compression,
+            compression: super::compress::options(),
             version: Version::V1,
             data_page_size: None,
         }

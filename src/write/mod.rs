@@ -25,7 +25,6 @@ use crate::schema::{Catalog, ColumnType, TableDef};
 use columns::ColumnBuffer;
 use encode::{Encoders, FileSchema, Job, PartFile, RowGroup};
 use polars::prelude::{CompatLevel, DataFrame, DataType, Schema, SchemaExt};
-use polars_parquet::write::{CompressionOptions, ZstdLevel};
 use std::collections::{BTreeMap, HashSet};
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -51,16 +50,6 @@ pub(crate) const PART_BUFFER: usize = 32 * 1024;
 /// heaptrack (two jobs) found it at 1.2 MB of the peak heap after 2,000 text exports and
 /// 2.7 MB after 12,000: 1.5 of the 4.0 MB the peak grew by between them.
 const MAX_ROW_GROUPS_PER_PART: usize = 2;
-/// zstd level of every Parquet page. Level 1 is Arrow's default too; polars' default (3)
-/// took 27% more instructions to compress 500 text exports' tables, for files 3% smaller.
-const ZSTD_LEVEL: i32 = 1;
-
-/// The compression of every Parquet file written.
-fn compression() -> CompressionOptions {
-    CompressionOptions::Zstd(Some(
-        ZstdLevel::try_new(ZSTD_LEVEL).expect("a valid zstd level"),
-    ))
-}
 
 /// The column tables are partitioned by.
 pub const PARTITION_COLUMN: &str = "year";
@@ -165,12 +154,7 @@ impl PartBuffer {
 
 impl TableState {
     fn file_columns(&self) -> impl Iterator<Item = (usize, &crate::schema::Column)> {
-        let skip = self.partition_column;
-        self.def
-            .columns
-            .iter()
-            .enumerate()
-            .filter(move |(i, _)| Some(*i) != skip)
+        file_columns(&self.def, self.partition_column)
     }
 
     fn new_buffer(&self) -> PartBuffer {
@@ -592,12 +576,7 @@ fn metadata_pairs(schema_version: &str, table: &str) -> Vec<(String, String)> {
 /// types them (so the files read back as if polars had written them), and how each is
 /// encoded.
 fn file_schema(def: &TableDef, partition_column: Option<usize>, version: &str) -> FileSchema {
-    let columns = def
-        .columns
-        .iter()
-        .enumerate()
-        .filter(|(i, _)| Some(*i) != partition_column)
-        .map(|(_, c)| c);
+    let columns = file_columns(def, partition_column).map(|(_, c)| c);
     let polars_schema: Schema = columns
         .clone()
         .map(|c| (c.name.as_str().into(), polars_type(c.kind)))
@@ -606,8 +585,18 @@ fn file_schema(def: &TableDef, partition_column: Option<usize>, version: &str) -
         arrow: polars_schema.to_arrow(CompatLevel::newest()),
         encodings: columns.map(|c| c.encoding).collect(),
         metadata: metadata_pairs(version, &def.name),
-        compression: compression(),
     }
+}
+
+/// A table's columns with their indices, but the partition column: those its files hold.
+fn file_columns(
+    def: &TableDef,
+    partition_column: Option<usize>,
+) -> impl Iterator<Item = (usize, &crate::schema::Column)> + Clone {
+    def.columns
+        .iter()
+        .enumerate()
+        .filter(move |(i, _)| Some(*i) != partition_column)
 }
 
 fn polars_type(kind: ColumnType) -> DataType {
