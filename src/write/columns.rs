@@ -228,6 +228,37 @@ mod tests {
     }
 
     #[test]
+    fn a_dictionary_that_outgrew_its_kept_room_starts_small_and_stays_exact() {
+        let mut buffer = ColumnBuffer::new(ColumnType::String, Encoding::Dictionary);
+        let many: Vec<String> = (0..KEEP_POSITIONS * 3)
+            .map(|i| format!("指标{i}"))
+            .collect();
+        for text in many.iter().chain(many.iter().rev()) {
+            buffer.push(Value::Str(Some(text)));
+        }
+        let array = buffer.take_array();
+        let dictionary = array
+            .as_any()
+            .downcast_ref::<DictionaryArray<u32>>()
+            .unwrap();
+        assert_eq!(dictionary.values().len(), many.len());
+        let rows = strings(array.as_ref());
+        assert_eq!(rows.len(), many.len() * 2);
+        assert_eq!(rows[1].as_deref(), Some("指标1"));
+        assert_eq!(rows.last().unwrap().as_deref(), Some("指标0"));
+        let ColumnBuffer::Dictionary(inner) = &buffer else {
+            unreachable!()
+        };
+        assert!(inner.positions.capacity() <= KEEP_POSITIONS);
+
+        buffer.push(Value::Str(Some("指标5")));
+        assert_eq!(
+            strings(buffer.take_array().as_ref()),
+            [Some("指标5".to_string())]
+        );
+    }
+
+    #[test]
     fn a_plain_string_column_is_an_array_of_its_values() {
         let mut buffer = ColumnBuffer::new(ColumnType::String, Encoding::Plain);
         buffer.push(Value::Str(Some("a")));
