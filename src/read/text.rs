@@ -74,11 +74,36 @@ struct Builder {
     tables_seen: u32,
 }
 
+/// `str::trim`, answering at once for the common line that neither starts nor ends with
+/// white space: ASCII other than space and controls, or a character of the blocks from
+/// U+3001 on (CJK punctuation, kana, ideographs), where the only white space is U+3000.
+/// Every line and cell of an export is trimmed; `str::trim` took 2.4% of a text run.
+fn trim(text: &str) -> &str {
+    let bytes = text.as_bytes();
+    let plain_start = match bytes {
+        [b, ..] if (0x21..0x7F).contains(b) => true,
+        [b, ..] if (0xE4..0xF0).contains(b) => true,
+        [0xE3, second, third, ..] => (*second, *third) != (0x80, 0x80),
+        _ => false,
+    };
+    let plain_end = match bytes {
+        [.., b] if (0x21..0x7F).contains(b) => true,
+        [.., lead, _, _] if (0xE4..0xF0).contains(lead) => true,
+        [.., 0xE3, second, third] => (*second, *third) != (0x80, 0x80),
+        _ => false,
+    };
+    if plain_start && plain_end {
+        text
+    } else {
+        text.trim()
+    }
+}
+
 impl Builder {
     fn line(&mut self, line: &str, line_no: u32) {
         if let Some(cell_text) = line.strip_prefix('\t') {
             self.cell(cell_text, line_no);
-        } else if line.trim().is_empty() {
+        } else if trim(line).is_empty() {
             self.row_open = false;
         } else if self.row_open {
             self.continue_cell(line);
@@ -120,7 +145,7 @@ impl Builder {
             self.row_open = true;
         }
         let row = table.rows.last_mut().expect("row was just opened");
-        let text = text.trim();
+        let text = trim(text);
         let column = row.cells.len() as u32 + 1;
         row.cells.push(Cell {
             text: text.to_string(),
@@ -145,14 +170,14 @@ impl Builder {
             .and_then(|r| r.cells.last_mut())
             .expect("an open row has a cell");
         cell.text.push('\n');
-        cell.text.push_str(line.trim());
+        cell.text.push_str(trim(line));
         cell.continues_above = false;
     }
 
     fn paragraph(&mut self, line: &str, line_no: u32) {
         let (visible, field) = split_inline_tc(line);
         self.blocks.push(Block::Paragraph(Paragraph {
-            text: visible.trim().to_string(),
+            text: trim(visible).to_string(),
             fields: field.into_iter().collect(),
             loc: Loc::line(line_no),
         }));
@@ -173,6 +198,30 @@ mod tests {
 
     fn texts(row: &Row) -> Vec<&str> {
         row.cells.iter().map(|c| c.text.as_str()).collect()
+    }
+
+    #[test]
+    fn trim_agrees_with_the_standard_trim_for_every_character_at_either_end() {
+        let mut text = String::new();
+        let mut checked = 0;
+        for c in (0..=0x10FFFF).filter_map(char::from_u32) {
+            for neighbour in ['中', '。', ' '] {
+                for (before, after) in [
+                    (None, None),
+                    (None, Some(neighbour)),
+                    (Some(neighbour), None),
+                ] {
+                    text.clear();
+                    text.extend(before);
+                    text.push(c);
+                    text.extend(after);
+                    assert_eq!(trim(&text), text.trim(), "{text:?}");
+                    checked += 1;
+                }
+            }
+        }
+        assert!(checked > 9_000_000);
+        assert_eq!(trim(""), "");
     }
 
     #[test]
