@@ -214,7 +214,7 @@ impl OpenFiles {
                 let file = self.files.get_mut(&part).expect("part file opened first");
                 let compressor = match &mut self.compressor {
                     Some(compressor) => compressor,
-                    None => self.compressor.insert(PageCompressor::new()?),
+                    None => self.compressor.insert(PageCompressor::new(&table)?),
                 };
                 file.write(row_group, compressor)
             }

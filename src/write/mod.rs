@@ -314,7 +314,9 @@ impl DatasetWriter {
             .buffers()
             .map(|(index, key, part)| (part.rows, index, key.clone()))
             .collect();
-        last.sort_by_key(|(rows, index, key)| (std::cmp::Reverse(*rows), *index, key.clone()));
+        last.sort_by(|(rows_a, index_a, key_a), (rows_b, index_b, key_b)| {
+            (rows_b, index_a, key_a).cmp(&(rows_a, index_b, key_b))
+        });
         for (_, index, key) in last {
             let part = &self.tables[index].partitions[&key];
             // A partition that never got a row (an empty table) still gets a file with no
@@ -388,7 +390,7 @@ impl DatasetWriter {
         let schema = &table.file_schema;
         let partial = path.with_extension("parquet.tmp");
         let mut file = PartFile::create(partial.clone(), &table.def.name, Arc::clone(schema))?;
-        let mut compressor = compress::PageCompressor::new()?;
+        let mut compressor = compress::PageCompressor::new(&table.def.name)?;
         for batch in frame.iter_chunks(CompatLevel::newest(), false) {
             let rows = batch.len();
             let arrays = batch
