@@ -45,7 +45,6 @@ use std::time::Instant;
 type Pair = (String, String);
 
 fn main() {
-    jixiao::alloc::tune();
     let args = Args::from_env();
     let sizes: Vec<u64> = args
         .get("--docs")

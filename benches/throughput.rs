@@ -28,7 +28,6 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 fn main() {
-    jixiao::alloc::tune();
     let args = Args::from_env();
     if let Some(dir) = args.get("--child-run") {
         child_run(Path::new(dir), args.parse_or("--jobs", 1));

@@ -5,7 +5,11 @@ use jixiao::cmd;
 use std::process::ExitCode;
 
 #[global_allocator]
-static ALLOCATOR: jixiao::alloc::Allocator = mimalloc::MiMalloc;
+static ALLOCATOR: jixiao::alloc::Allocator = tikv_jemallocator::Jemalloc;
+
+/// The allocator's options, read before `main` (see `jixiao::alloc`).
+#[export_name = "_rjem_malloc_conf"]
+static ALLOCATOR_OPTIONS: jixiao::alloc::Options = jixiao::alloc::OPTIONS;
 
 /// Turns Chinese budget-performance documents (部门预算绩效文本) into typed Parquet tables.
 #[derive(Debug, Parser)]
@@ -30,7 +34,6 @@ enum Command {
 }
 
 fn main() -> ExitCode {
-    jixiao::alloc::tune();
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Extract(args) => cmd::extract::run(args),

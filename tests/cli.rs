@@ -602,3 +602,25 @@ fn another_vocabulary_makes_an_incremental_run_extract_everything() {
         "{err}"
     );
 }
+
+#[test]
+fn the_binary_runs_with_its_allocator_options() {
+    // jemalloc prints its options on exit when asked to; options given in the environment
+    // are read after the compiled-in ones, so these lines show whether those took effect.
+    let output = Command::new(env!("CARGO_BIN_EXE_jixiao"))
+        .args(["schema"])
+        .env("_RJEM_MALLOC_CONF", "stats_print:true")
+        .output()
+        .expect("run jixiao");
+    assert!(output.status.success());
+    let stats = stderr(&output);
+    for option in [
+        "opt.percpu_arena: \"percpu\"",
+        "opt.dirty_decay_ms: 10 ",
+        "opt.muzzy_decay_ms: 0 ",
+        "opt.lg_tcache_nslots_mul: 2\n",
+        "opt.tcache_nslots_small_max: 800\n",
+    ] {
+        assert!(stats.contains(option), "`{option}` not among\n{stats}");
+    }
+}

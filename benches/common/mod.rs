@@ -1,9 +1,12 @@
 //! What both benchmarks share: the allocator, their arguments, how they read peak memory
 //! and how they run a measurement in a process of their own.
 
-/// The same allocator as the `jixiao` binary (each benchmark's `main` tunes it alike).
+/// The same allocator as the `jixiao` binary, with the same options.
 #[global_allocator]
-static ALLOCATOR: jixiao::alloc::Allocator = mimalloc::MiMalloc;
+static ALLOCATOR: jixiao::alloc::Allocator = tikv_jemallocator::Jemalloc;
+
+#[export_name = "_rjem_malloc_conf"]
+static ALLOCATOR_OPTIONS: jixiao::alloc::Options = jixiao::alloc::OPTIONS;
 
 /// A benchmark's command-line arguments (after `cargo bench --bench NAME --`).
 pub struct Args(Vec<String>);
