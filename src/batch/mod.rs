@@ -209,8 +209,9 @@ pub fn encoder_threads(jobs: usize) -> usize {
 /// document) but stay less than `window` files ahead of the writing, so memory is bounded
 /// whatever the corpus size. A written result goes back to the worker that made it to be
 /// dropped there: a document's records are thousands of small allocations, and freeing
-/// them on the thread that allocated them is the allocator's fast path (measured on 2,000
-/// text exports with two workers: a tenth less CPU time).
+/// them on the thread that allocated them keeps them in that thread's cache and arena
+/// (measured with two workers against dropping them where they were written: median CPU
+/// time 3% lower over 2,000 text exports, 5% over 2,000 DOCX).
 fn in_order<T: Send>(
     files: &[PathBuf],
     threads: usize,
