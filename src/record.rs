@@ -101,6 +101,8 @@ macro_rules! to_value {
 }
 
 to_value!(String, Str, |v| v.as_str());
+// Fields whose values come from a fixed set (an operator, a kind) need no copy.
+to_value!(&'static str, Str, |v| *v);
 to_value!(i32, Int, |v| i64::from(*v));
 to_value!(i64, Int, |v| *v);
 to_value!(f64, Float, |v| *v);

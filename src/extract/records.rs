@@ -127,11 +127,11 @@ records! {
         level2_key: Option<String>,
         description: Option<String>,
         value_raw: Option<String>,
-        value_op: Option<String>,
+        value_op: Option<&'static str>,
         value_num: Option<f64>,
         value_num_max: Option<f64>,
         value_unit: Option<String>,
-        value_kind: Option<String>,
+        value_kind: Option<&'static str>,
         basis: Option<String>,
     }
 

@@ -88,11 +88,11 @@ pub fn records(doc: &SynthDocument) -> Extraction {
                 level2_key: Some(level_key(ind.level2)),
                 description: Some(ind.description.clone()),
                 value_raw: Some(ind.target.raw.into()),
-                value_op: ind.target.op.map(str::to_string),
+                value_op: ind.target.op,
                 value_num: ind.target.num,
                 value_num_max: ind.target.max,
                 value_unit: ind.target.unit.map(str::to_string),
-                value_kind: Some(ind.target.kind.into()),
+                value_kind: Some(ind.target.kind),
                 basis: Some(ind.basis.into()),
                 ..Indicator::default()
             });

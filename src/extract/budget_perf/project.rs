@@ -30,7 +30,8 @@ pub(super) struct ProjectBuilder<'v> {
     /// Cells of the indicator header row: a complete indicator row has as many.
     header_cells: usize,
     indicators: Vec<Indicator>,
-    previous: [Option<String>; INDICATOR_COLUMNS],
+    /// The unit column of the indicator row before; its other values are in `indicators`.
+    previous_unit: Option<String>,
     /// The last row read, with its cell count and the place of its last cell.
     last_row: Option<LastRow>,
     ended_in_table: bool,
@@ -76,7 +77,7 @@ impl<'v> ProjectBuilder<'v> {
             indicator_columns: None,
             header_cells: 0,
             indicators: Vec::new(),
-            previous: Default::default(),
+            previous_unit: None,
             last_row: None,
             ended_in_table: false,
         }
@@ -341,7 +342,7 @@ impl<'v> ProjectBuilder<'v> {
             let fill_down = matches!(column, IndicatorColumn::Level1 | IndicatorColumn::Level2)
                 && cell.text.is_empty();
             if cell.continues_above || fill_down {
-                values[slot] = self.previous[slot].clone();
+                values[slot] = self.previous_value(column);
             } else if !cell.text.is_empty() {
                 values[slot] = Some(cell.text.trim().to_string());
                 used[i] = true;
@@ -350,8 +351,8 @@ impl<'v> ProjectBuilder<'v> {
         let expected = self.header_cells;
         self.report_unused(&row.cells, &used, "stands under no known indicator column");
         self.remember_row(row, Some(expected));
-        self.previous = values.clone();
         let [level1, level2, level3, description, value_raw, basis, unit_column] = values;
+        self.previous_unit.clone_from(&unit_column);
         let target = value_raw
             .as_deref()
             .map(|v| parse_target(v, &self.vocab.values));
@@ -365,15 +366,31 @@ impl<'v> ProjectBuilder<'v> {
             level2,
             level3,
             description,
-            value_op: target.as_ref().and_then(|t| t.op.map(str::to_string)),
+            value_op: target.as_ref().and_then(|t| t.op),
             value_num: target.as_ref().and_then(|t| t.num),
             value_num_max: target.as_ref().and_then(|t| t.num_max),
             value_unit: target.as_ref().and_then(|t| t.unit.clone()).or(unit_column),
-            value_kind: target.as_ref().map(|t| t.kind.to_string()),
+            value_kind: target.as_ref().map(|t| t.kind),
             value_raw,
             basis,
             ..Indicator::default()
         });
+    }
+
+    /// What the indicator row before holds in `column` (a merged or filled-down cell
+    /// continues it). Read back from that row rather than kept as a copy of every value,
+    /// which cost six string copies per row.
+    fn previous_value(&self, column: IndicatorColumn) -> Option<String> {
+        let previous = self.indicators.last()?;
+        match column {
+            IndicatorColumn::Level1 => previous.level1.clone(),
+            IndicatorColumn::Level2 => previous.level2.clone(),
+            IndicatorColumn::Level3 => previous.level3.clone(),
+            IndicatorColumn::Description => previous.description.clone(),
+            IndicatorColumn::Value => previous.value_raw.clone(),
+            IndicatorColumn::Basis => previous.basis.clone(),
+            IndicatorColumn::Unit => self.previous_unit.clone(),
+        }
     }
 
     fn report_unused(&mut self, cells: &[Cell], used: &[bool], why: &str) {
