@@ -8,10 +8,11 @@
 //! while the live heap did not (counted at one job: a peak of 17.2 MB over 2,000 text
 //! exports, 17.3 MB over 17,939), and in the throughput benchmark peak RSS grew by 7–13%
 //! from 2,000 to 20,000 generated documents (text at one thread 34 → 38 MB, at two
-//! 45 → 51 MB). With jemalloc and these options it grew by 5–8%, from a lower start (text
-//! 32 → 34 MB and 38 → 41 MB). jemalloc takes more instructions (callgrind, one thread,
-//! before the thread-cache options below: +7.9% over 500 text exports, +2.6% over 500
-//! DOCX).
+//! 45 → 51 MB). With jemalloc and these options it grew by 4–8% over three runs, from a
+//! lower start (text at one thread 30–32 → 32–34 MB, at two 37–38 → 39–40 MB). jemalloc
+//! takes more instructions (callgrind, one thread, before the thread-cache options below:
+//! +7.9% over 500 text exports, +2.6% over 500 DOCX) and more system calls to return
+//! memory (see the README's benchmark section).
 
 use std::os::raw::c_char;
 
