@@ -38,6 +38,10 @@ pub enum ValueKind {
     Money,
 }
 
+/// Text that many rows of a document repeat (its id, a project's code): copied by
+/// reference count, not by allocation.
+pub type SharedStr = std::sync::Arc<str>;
+
 /// One field value of a record.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Value<'a> {
@@ -101,6 +105,7 @@ macro_rules! to_value {
 }
 
 to_value!(String, Str, |v| v.as_str());
+to_value!(SharedStr, Str, |v| &**v);
 // Fields whose values come from a fixed set (an operator, a kind) need no copy.
 to_value!(&'static str, Str, |v| *v);
 to_value!(i32, Int, |v| i64::from(*v));

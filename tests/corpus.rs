@@ -142,6 +142,6 @@ fn gb18030_crlf_export_yields_the_same_records() {
     utf8.write_to(&mut original);
     let other_id = converted.documents[0].doc_id.clone();
     for ((name, a), (_, b)) in tables.tables.iter().zip(&original.tables) {
-        assert_eq!(a.replace(&other_id, &doc_id), *b, "{name}");
+        assert_eq!(a.replace(&*other_id, &doc_id), *b, "{name}");
     }
 }

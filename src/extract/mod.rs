@@ -11,6 +11,7 @@ pub mod vocab;
 
 use crate::diag::{Diagnostic, Severity};
 use crate::read::ReadDocument;
+use crate::record::SharedStr;
 use records::{DiagnosticRec, Document, Extraction};
 use vocab::Vocab;
 
@@ -18,7 +19,7 @@ use vocab::Vocab;
 #[derive(Debug, Clone)]
 pub struct DocMeta {
     /// Stable id from the content hash.
-    pub doc_id: String,
+    pub doc_id: SharedStr,
     /// Path as given or found.
     pub source_path: String,
     /// Detected format (`text`, `docx`, `doc`, `unknown`).
@@ -34,7 +35,7 @@ impl DocMeta {
     pub fn for_bytes(source_path: String, source_format: &str, bytes: &[u8]) -> DocMeta {
         let hash = blake3::hash(bytes).to_hex().to_string();
         DocMeta {
-            doc_id: hash[..16].to_string(),
+            doc_id: hash[..16].into(),
             source_path,
             source_format: source_format.to_string(),
             size_bytes: bytes.len() as i64,
@@ -96,13 +97,13 @@ fn document_row(meta: &DocMeta, status: &str, diagnostics: &[Diagnostic]) -> Doc
     }
 }
 
-fn diagnostic_rows(doc_id: &str, diagnostics: &[Diagnostic]) -> Vec<DiagnosticRec> {
+fn diagnostic_rows(doc_id: &SharedStr, diagnostics: &[Diagnostic]) -> Vec<DiagnosticRec> {
     let as_i32 = |v: Option<u32>| v.map(|v| v as i32);
     diagnostics
         .iter()
         .enumerate()
         .map(|(i, d)| DiagnosticRec {
-            doc_id: doc_id.to_string(),
+            doc_id: doc_id.clone(),
             seq: i as i32 + 1,
             severity: d.severity.as_str().to_string(),
             code: d.code.to_string(),

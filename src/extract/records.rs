@@ -1,14 +1,14 @@
 //! The records this document family yields, one struct per output table. Field names and
 //! types must match `schemas/<table>.toml` exactly; [`check_against`] proves it.
 
-use crate::record::{check_tables, Money, TableSink};
+use crate::record::{check_tables, Money, SharedStr, TableSink};
 use crate::records;
 use crate::schema::Catalog;
 
 records! {
     /// One input file.
     Document => "documents" {
-        doc_id: String,
+        doc_id: SharedStr,
         source_path: String,
         source_format: String,
         encoding: Option<String>,
@@ -27,7 +27,7 @@ records! {
 
     /// One table-of-contents entry.
     TocEntry => "toc_entries" {
-        doc_id: String,
+        doc_id: SharedStr,
         seq: i32,
         part: Option<String>,
         level: Option<i32>,
@@ -40,7 +40,7 @@ records! {
 
     /// One narrative paragraph.
     ParagraphRec => "paragraphs" {
-        doc_id: String,
+        doc_id: SharedStr,
         seq: i32,
         part: Option<String>,
         section: Option<String>,
@@ -49,7 +49,7 @@ records! {
 
     /// One duty of the department.
     Duty => "duties" {
-        doc_id: String,
+        doc_id: SharedStr,
         seq: i32,
         name: String,
         main_duty: Option<String>,
@@ -59,7 +59,7 @@ records! {
 
     /// One named indicator of a duty.
     DutyIndicator => "duty_indicators" {
-        doc_id: String,
+        doc_id: SharedStr,
         duty_seq: i32,
         seq: i32,
         name: String,
@@ -68,7 +68,7 @@ records! {
 
     /// One safeguard item or sub-item.
     Safeguard => "safeguards" {
-        doc_id: String,
+        doc_id: SharedStr,
         seq: i32,
         parent_seq: Option<i32>,
         level: i32,
@@ -79,7 +79,7 @@ records! {
 
     /// One project table.
     Project => "projects" {
-        doc_id: String,
+        doc_id: SharedStr,
         seq: i32,
         heading: Option<String>,
         unit_code: Option<String>,
@@ -96,9 +96,9 @@ records! {
 
     /// One spending checkpoint of a project.
     SpendingCheckpoint => "spending_plan" {
-        doc_id: String,
+        doc_id: SharedStr,
         project_seq: i32,
-        project_code: Option<String>,
+        project_code: Option<SharedStr>,
         seq: i32,
         label: String,
         month: Option<i32>,
@@ -107,18 +107,18 @@ records! {
 
     /// One numbered goal of a project.
     ProjectGoal => "project_goals" {
-        doc_id: String,
+        doc_id: SharedStr,
         project_seq: i32,
-        project_code: Option<String>,
+        project_code: Option<SharedStr>,
         seq: i32,
         text: String,
     }
 
     /// One indicator row of a project.
     Indicator => "indicators" {
-        doc_id: String,
+        doc_id: SharedStr,
         project_seq: i32,
-        project_code: Option<String>,
+        project_code: Option<SharedStr>,
         seq: i32,
         level1: Option<String>,
         level2: Option<String>,
@@ -137,7 +137,7 @@ records! {
 
     /// One diagnostic.
     DiagnosticRec => "diagnostics" {
-        doc_id: String,
+        doc_id: SharedStr,
         seq: i32,
         severity: String,
         code: String,
@@ -193,10 +193,11 @@ impl Extraction {
 
     /// Sets `doc_id` on every record.
     pub fn set_doc_id(&mut self, doc_id: &str) {
+        let doc_id = SharedStr::from(doc_id);
         macro_rules! set {
             ($($table:ident),*) => {$(
                 for row in &mut self.$table {
-                    row.doc_id = doc_id.to_string();
+                    row.doc_id = SharedStr::clone(&doc_id);
                 }
             )*};
         }

@@ -41,6 +41,7 @@ pub fn records(doc: &SynthDocument) -> Extraction {
     for (i, p) in doc.projects.iter().enumerate() {
         let seq = i as i32 + 1;
         let code = Some(p.code.clone());
+        let shared_code = code.as_deref().map(crate::record::SharedStr::from);
         out.projects.push(Project {
             seq,
             heading: Some(p.name.clone()),
@@ -59,7 +60,7 @@ pub fn records(doc: &SynthDocument) -> Extraction {
         for (c, (month, pct)) in p.checkpoints.iter().enumerate() {
             out.spending_plan.push(SpendingCheckpoint {
                 project_seq: seq,
-                project_code: code.clone(),
+                project_code: shared_code.clone(),
                 seq: c as i32 + 1,
                 label: format!("{month}月底"),
                 month: Some(*month as i32),
@@ -70,7 +71,7 @@ pub fn records(doc: &SynthDocument) -> Extraction {
         for (g, text) in p.goals.iter().enumerate() {
             out.project_goals.push(ProjectGoal {
                 project_seq: seq,
-                project_code: code.clone(),
+                project_code: shared_code.clone(),
                 seq: g as i32 + 1,
                 text: text.clone(),
                 ..ProjectGoal::default()
@@ -79,7 +80,7 @@ pub fn records(doc: &SynthDocument) -> Extraction {
         for (k, ind) in p.indicators.iter().enumerate() {
             out.indicators.push(Indicator {
                 project_seq: seq,
-                project_code: code.clone(),
+                project_code: shared_code.clone(),
                 seq: k as i32 + 1,
                 level1: Some(ind.level1.into()),
                 level2: Some(ind.level2.into()),

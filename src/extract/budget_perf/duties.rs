@@ -8,6 +8,7 @@ use super::strip_label;
 use crate::diag::{Diagnostic, Severity};
 use crate::numerals::to_chinese;
 use crate::read::Paragraph;
+use crate::record::SharedStr;
 
 /// State of the duties section.
 #[derive(Debug, Default)]
@@ -21,14 +22,14 @@ impl DutiesParser {
         &mut self,
         p: &Paragraph,
         vocab: &Vocab,
-        doc_id: &str,
+        doc_id: &SharedStr,
         out: &mut Extraction,
         diags: &mut Vec<Diagnostic>,
     ) {
         let text = p.text.trim();
         if let Some((_, name)) = vocab.numbering.chinese.split(text) {
             out.duties.push(Duty {
-                doc_id: doc_id.to_string(),
+                doc_id: doc_id.clone(),
                 seq: out.duties.len() as i32 + 1,
                 name: name.to_string(),
                 ..Duty::default()
@@ -61,7 +62,7 @@ impl DutiesParser {
             for (i, item) in items.into_iter().enumerate() {
                 let (name, standard) = split_standard(item, &words.standard_separators);
                 out.duty_indicators.push(DutyIndicator {
-                    doc_id: doc_id.to_string(),
+                    doc_id: doc_id.clone(),
                     duty_seq,
                     seq: i as i32 + 1,
                     name,

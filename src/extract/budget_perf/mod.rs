@@ -17,6 +17,7 @@ use super::vocab::{
 };
 use crate::diag::{Diagnostic, Severity};
 use crate::read::{Block, Field, Paragraph, Table};
+use crate::record::SharedStr;
 pub use cover::Cover;
 use unicode_normalization::UnicodeNormalization;
 
@@ -49,7 +50,7 @@ struct Heading {
 pub fn extract(
     blocks: &[Block],
     vocab: &Vocab,
-    doc_id: &str,
+    doc_id: &SharedStr,
     out: &mut Extraction,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Found {
@@ -199,7 +200,7 @@ pub(crate) fn strip_label<'t>(raw: &'t str, labels: &[String]) -> Option<&'t str
 
 struct BodyWalker<'v> {
     vocab: &'v Vocab,
-    doc_id: String,
+    doc_id: SharedStr,
     part: Option<String>,
     part_kind: Option<PartKind>,
     awaiting_part_name: bool,
@@ -215,10 +216,10 @@ struct BodyWalker<'v> {
 }
 
 impl<'v> BodyWalker<'v> {
-    fn new(vocab: &'v Vocab, doc_id: &str) -> Self {
+    fn new(vocab: &'v Vocab, doc_id: &SharedStr) -> Self {
         BodyWalker {
             vocab,
-            doc_id: doc_id.to_string(),
+            doc_id: doc_id.clone(),
             part: None,
             part_kind: None,
             awaiting_part_name: false,

@@ -10,6 +10,7 @@ use super::super::values::{parse_amount, parse_target, AmountError};
 use super::super::vocab::{captures_rare, normalize, IndicatorColumn, ProjectLabel, Vocab};
 use crate::diag::{Diagnostic, Loc, Severity};
 use crate::read::{Cell, Paragraph, Row, Table};
+use crate::record::SharedStr;
 
 const INDICATOR_COLUMNS: usize = 7;
 
@@ -54,7 +55,7 @@ struct LastRow {
 impl<'v> ProjectBuilder<'v> {
     pub(super) fn new(
         vocab: &'v Vocab,
-        doc_id: &str,
+        doc_id: &SharedStr,
         seq: i32,
         heading: String,
         heading_loc: Loc,
@@ -62,7 +63,7 @@ impl<'v> ProjectBuilder<'v> {
         ProjectBuilder {
             vocab,
             record: Project {
-                doc_id: doc_id.to_string(),
+                doc_id: doc_id.clone(),
                 seq,
                 heading: Some(heading),
                 ..Project::default()
@@ -459,7 +460,7 @@ impl<'v> ProjectBuilder<'v> {
         if !truncated {
             self.report_missing();
         }
-        let code = self.record.project_code.clone();
+        let code = self.record.project_code.as_deref().map(SharedStr::from);
         let (doc_id, seq) = (self.record.doc_id.clone(), self.record.seq);
         for (i, c) in self.checkpoints.into_iter().enumerate() {
             out.spending_plan.push(SpendingCheckpoint {

@@ -5,6 +5,7 @@
 use super::super::records::{Extraction, Safeguard};
 use super::super::vocab::Vocab;
 use crate::read::Paragraph;
+use crate::record::SharedStr;
 
 /// State of the safeguards section.
 #[derive(Debug, Default)]
@@ -20,7 +21,7 @@ impl SafeguardsParser {
         &mut self,
         p: &Paragraph,
         vocab: &Vocab,
-        doc_id: &str,
+        doc_id: &SharedStr,
         out: &mut Extraction,
     ) {
         let text = p.text.trim();
@@ -42,7 +43,7 @@ impl SafeguardsParser {
         let (title, body) = split_title(rest);
         let seq = out.safeguards.len() as i32 + 1;
         out.safeguards.push(Safeguard {
-            doc_id: doc_id.to_string(),
+            doc_id: doc_id.clone(),
             seq,
             parent_seq: if level == 2 { self.parent } else { None },
             level,

@@ -7,13 +7,14 @@ use super::super::vocab::{normalize, Vocab};
 use super::{split_number, Heading};
 use crate::diag::{Diagnostic, Severity};
 use crate::read::Paragraph;
+use crate::record::SharedStr;
 
 /// Reads the entries between the TOC marker and the body.
 pub(super) fn read<'p>(
     paragraphs: impl Iterator<Item = &'p Paragraph>,
     headings: &[Heading],
     vocab: &Vocab,
-    doc_id: &str,
+    doc_id: &SharedStr,
     out: &mut Extraction,
     diagnostics: &mut Vec<Diagnostic>,
 ) {
@@ -44,7 +45,7 @@ pub(super) fn read<'p>(
             expected_arabic += 1;
         }
         out.toc_entries.push(TocEntry {
-            doc_id: doc_id.to_string(),
+            doc_id: doc_id.clone(),
             seq: out.toc_entries.len() as i32 + 1,
             part: part.clone(),
             level: entry.level.map(|l| l as i32),
