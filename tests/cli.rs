@@ -617,7 +617,6 @@ fn the_binary_runs_with_its_allocator_options() {
     for option in [
         "opt.percpu_arena: \"percpu\"",
         "opt.dirty_decay_ms: 10 ",
-        "opt.muzzy_decay_ms: 0 ",
         "opt.lg_tcache_nslots_mul: 2\n",
         "opt.tcache_nslots_small_max: 800\n",
     ] {
