@@ -13,10 +13,14 @@
 //! RSS is reported. The floor for DOCX is unzipping `word/document.xml` and
 //! scanning it with quick-xml doing nothing per event; for text, reading and decoding the
 //! file. Both are timed on one thread over the same files.
+//!
+//! With `--synth`, a second table sets the speedup at all cores beside what the machine
+//! itself allows: as many one-job processes as cores, side by side, each on its share of
+//! the corpus (`--part K/N` of a child run), timed as the slowest of them.
 
 mod common;
 
-use common::{peak_rss_mb, run_self, Args};
+use common::{numbers_printed, peak_rss_mb, run_self, start_self, Args};
 use jixiao::batch::{self, RunOptions};
 use jixiao::extract::vocab::Vocab;
 use jixiao::read::decode::decode;
@@ -30,7 +34,8 @@ use std::time::Instant;
 fn main() {
     let args = Args::from_env();
     if let Some(dir) = args.get("--child-run") {
-        child_run(Path::new(dir), args.parse_or("--jobs", 1));
+        let part = args.get("--part").map(Part::parse).unwrap_or(Part::WHOLE);
+        child_run(Path::new(dir), args.parse_or("--jobs", 1), part);
         return;
     }
     let docs: usize = args.parse_or("--docs", 300);
@@ -41,9 +46,19 @@ fn main() {
     if let Some(sizes) = args.get("--synth") {
         println!("| corpus | docs | jobs | floor ms/doc | jixiao ms/doc | ratio to floor | docs/s | MB/s | peak RSS MB |");
         println!("| --- | --- | --- | --- | --- | --- | --- | --- | --- |");
+        let mut scaling = Vec::new();
         for size in sizes.split(',').filter_map(|s| s.parse::<u64>().ok()) {
             for format in [Format::Docx, Format::TextUtf8] {
-                bench_synth(size, format, repeat);
+                scaling.extend(bench_synth(size, format, repeat));
+            }
+        }
+        if !scaling.is_empty() {
+            let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+            println!();
+            println!("| corpus | docs | 1 job ms/doc | {cores} jobs ms/doc | speedup | {cores} one-job processes ms/doc | their speedup |");
+            println!("| --- | --- | --- | --- | --- | --- | --- |");
+            for line in scaling {
+                println!("{line}");
             }
         }
         return;
@@ -130,7 +145,9 @@ fn bench_one(input: &Path, docs: usize, jobs: usize, repeat: usize) {
     );
 }
 
-fn bench_synth(docs: u64, format: Format, repeat: usize) {
+/// Prints the corpus' rows of the main table; returns its row of the scaling table (none
+/// on one core).
+fn bench_synth(docs: u64, format: Format, repeat: usize) -> Option<String> {
     let dir = tempfile::tempdir().expect("temporary directory");
     let name = if format == Format::Docx {
         "docx"
@@ -163,12 +180,36 @@ fn bench_synth(docs: u64, format: Format, repeat: usize) {
         *peak = peak.max(peak_mb);
         seconds
     };
-    let [floor, full_one, full_all] = fastest_interleaved(
+    // What the machine itself allows: as many one-job processes as cores, each on its
+    // share of the corpus, side by side, sharing nothing but the hardware. That is what
+    // the threads of one process can hope for, so it tells a shortfall of jixiao's from
+    // one of the machine's (shared caches and memory, a busy host).
+    let separate_runs = || {
+        let dir = dir.path().display().to_string();
+        let parts: Vec<String> = (0..cores).map(|k| format!("{k}/{cores}")).collect();
+        let args: Vec<[&str; 6]> = parts
+            .iter()
+            .map(|part| ["--child-run", &dir, "--jobs", "1", "--part", part])
+            .collect();
+        let runs: Vec<_> = args.iter().map(|a| start_self(a)).collect();
+        runs.into_iter()
+            .zip(&args)
+            .map(|(run, a)| numbers_printed(run, a)[0])
+            .fold(0f64, f64::max)
+    };
+    let [floor, full_one, full_all, separate] = fastest_interleaved(
         repeat,
         &mut [
             &mut || time_floor(&files, format == Format::Docx),
             &mut || synth_run(1, &mut peak_one),
             &mut || synth_run(cores, &mut peak_all),
+            &mut || {
+                if cores > 1 {
+                    separate_runs()
+                } else {
+                    f64::NAN
+                }
+            },
         ],
     );
     for (jobs, full, peak) in [(1, full_one, peak_one), (cores, full_all, peak_all)] {
@@ -183,6 +224,17 @@ fn bench_synth(docs: u64, format: Format, repeat: usize) {
             peak,
         );
     }
+    let ms_per_doc = |seconds: f64| seconds * 1e3 / docs as f64;
+    (cores > 1).then(|| {
+        format!(
+            "| synth {name} | {docs} | {:.3} | {:.3} | {:.2} | {:.3} | {:.2} |",
+            ms_per_doc(full_one),
+            ms_per_doc(full_all),
+            full_one / full_all,
+            ms_per_doc(separate),
+            full_one / separate,
+        )
+    })
 }
 
 /// The fastest of `repeat` runs of each measurement, in seconds. The runs take turns
@@ -228,16 +280,44 @@ fn run_in_child(dir: &Path, jobs: usize) -> (f64, f64) {
     (seconds, peak)
 }
 
-/// The child's side of [`run_in_child`]: every document directly in `dir`, in name order,
-/// through the pipeline into `dir/out<jobs>`; prints seconds and peak RSS in MB.
-fn child_run(dir: &Path, jobs: usize) {
+/// A contiguous share of a corpus: the `index`-th of `count` (`--part 0/2`, `1/2`).
+#[derive(Clone, Copy)]
+struct Part {
+    index: usize,
+    count: usize,
+}
+
+impl Part {
+    const WHOLE: Part = Part { index: 0, count: 1 };
+
+    fn parse(text: &str) -> Part {
+        let (index, count) = text.split_once('/').expect("--part K/N");
+        let part = Part {
+            index: index.parse().expect("--part K/N"),
+            count: count.parse().expect("--part K/N"),
+        };
+        assert!(part.index < part.count, "--part K/N needs K < N");
+        part
+    }
+
+    fn of<T>(self, items: &[T]) -> &[T] {
+        let bounds = |k: usize| k * items.len() / self.count;
+        &items[bounds(self.index)..bounds(self.index + 1)]
+    }
+}
+
+/// The child's side of [`run_in_child`]: every document directly in `dir` (or `part` of
+/// them), in name order, through the pipeline into a directory of its own under `dir`;
+/// prints seconds and peak RSS in MB.
+fn child_run(dir: &Path, jobs: usize, part: Part) {
     let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
         .expect("corpus directory")
         .map(|e| e.expect("directory entry").path())
         .filter(|p| p.is_file())
         .collect();
     files.sort();
-    let out = dir.join(format!("out{jobs}"));
+    let files = part.of(&files).to_vec();
+    let out = dir.join(format!("out{jobs}-{}of{}", part.index, part.count));
     let _ = std::fs::remove_dir_all(&out);
     let (summary, seconds) = time_pipeline(&files, &Vocab::builtin(), &out, jobs);
     assert_eq!(summary.documents as usize, files.len());

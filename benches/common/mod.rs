@@ -52,10 +52,24 @@ pub fn peak_rss_mb() -> f64 {
 /// Runs this benchmark again with `args`, in a process of its own (so that its peak RSS
 /// is its own), and returns the numbers it printed on stdout.
 pub fn run_self(args: &[&str]) -> Vec<f64> {
-    let output = std::process::Command::new(std::env::current_exe().expect("this benchmark"))
+    numbers_printed(start_self(args), args)
+}
+
+/// Starts this benchmark again with `args`, in a process of its own; see
+/// [`numbers_printed`] for its result.
+pub fn start_self(args: &[&str]) -> std::process::Child {
+    std::process::Command::new(std::env::current_exe().expect("this benchmark"))
         .args(args)
-        .output()
-        .expect("start a benchmark run");
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("start a benchmark run")
+}
+
+/// Waits for a run started with [`start_self`] and returns the numbers it printed on
+/// stdout.
+pub fn numbers_printed(run: std::process::Child, args: &[&str]) -> Vec<f64> {
+    let output = run.wait_with_output().expect("wait for a benchmark run");
     let stdout = String::from_utf8_lossy(&output.stdout);
     assert!(
         output.status.success(),
