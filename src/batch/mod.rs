@@ -145,7 +145,13 @@ pub fn run(
     };
     let mut summary = Summary::start();
     let known = &options.known;
-    let process = |path: &PathBuf| process_file_if_changed(path, vocab, known);
+    let threads = worker_threads(options.jobs);
+    // A copy of the vocabulary per worker: a regex keeps one search cache for the first
+    // thread that used it and hands the others theirs from a locked pool, twice per
+    // search; a copy's regexes have caches of their own.
+    let vocabs: Vec<Vocab> = (0..threads).map(|_| vocab.clone()).collect();
+    let process =
+        |worker: usize, path: &PathBuf| process_file_if_changed(path, &vocabs[worker], known);
     let write = |path: &PathBuf, result: &Option<Extraction>| {
         match result {
             None => summary.unchanged.push(path.display().to_string()),
@@ -158,12 +164,11 @@ pub fn run(
         }
         progress.inc(1);
     };
-    let threads = worker_threads(options.jobs);
     if threads == 1 {
         // One job: no hand-over between threads at all.
         let mut write = write;
         for path in files {
-            write(path, &process(path));
+            write(path, &process(0, path));
         }
     } else {
         in_order(
@@ -199,7 +204,8 @@ pub fn encoder_threads(jobs: usize) -> usize {
     }
 }
 
-/// `process` on every file by `threads` workers, `write` on every result in input order.
+/// `process` on every file by `threads` workers (given the worker's number, from 0), `write`
+/// on every result in input order.
 /// There is no writer thread: the worker whose result is next in line writes it, and any
 /// results after it that are ready, while the others go on extracting. With one thread
 /// per core and none waiting to be woken for each document, a worker keeps its core and
@@ -216,7 +222,7 @@ fn in_order<T: Send>(
     files: &[PathBuf],
     threads: usize,
     window: usize,
-    process: impl Fn(&PathBuf) -> T + Sync,
+    process: impl Fn(usize, &PathBuf) -> T + Sync,
     write: impl FnMut(&PathBuf, &T) + Send,
 ) -> std::io::Result<()> {
     let next = AtomicUsize::new(0);
@@ -281,7 +287,7 @@ fn in_order<T: Send>(
                     if abandoned.load(Ordering::Relaxed) {
                         return;
                     }
-                    let result = process(path);
+                    let result = process(id, path);
                     lock(ready).insert(index, (id, result));
                     write_ready();
                 })?;
@@ -327,7 +333,7 @@ mod tests {
             &files,
             threads,
             window,
-            |path| {
+            |_, path| {
                 let index: usize = path.to_str().unwrap().parse().unwrap();
                 let ahead = index - written.load(Ordering::SeqCst);
                 furthest_ahead.fetch_max(ahead, Ordering::SeqCst);
@@ -361,7 +367,7 @@ mod tests {
                 &files,
                 2,
                 2,
-                |path| path.to_str().unwrap().parse::<usize>().unwrap(),
+                |_, path| path.to_str().unwrap().parse::<usize>().unwrap(),
                 |_, index| assert_ne!(*index, 5, "the sink broke"),
             )
         });
