@@ -131,7 +131,7 @@ fn bench_one(input: &Path, docs: usize, jobs: usize, repeat: usize) {
 
     let mb = (bytes.len() * docs) as f64 / 1e6;
     println!(
-        "| {} ({} KB) | {docs} | {jobs} | {:.3} | {:.3} | {:.3} | {:.3} | {:.2} | {:.0} | {:.1} | {:.0} |",
+        "| {} ({} KB) | {docs} | {jobs} | {:.3} | {:.3} | {:.3} | {:.3} | {:.2} | {:.0} | {:.1} | {:.1} |",
         input.file_name().unwrap().to_string_lossy(),
         bytes.len() / 1024,
         floor * 1e3 / docs as f64,
@@ -214,7 +214,7 @@ fn bench_synth(docs: u64, format: Format, repeat: usize) -> Option<String> {
     );
     for (jobs, full, peak) in [(1, full_one, peak_one), (cores, full_all, peak_all)] {
         println!(
-            "| synth {name} ({} KB/doc) | {docs} | {jobs} | {:.3} | {:.3} | {:.2} | {:.0} | {:.1} | {:.0} |",
+            "| synth {name} ({} KB/doc) | {docs} | {jobs} | {:.3} | {:.3} | {:.2} | {:.0} | {:.1} | {:.1} |",
             bytes / docs / 1024,
             floor * 1e3 / docs as f64,
             full * 1e3 / docs as f64,
