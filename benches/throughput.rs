@@ -185,6 +185,9 @@ fn bench_synth(docs: u64, format: Format, repeat: usize) -> Option<String> {
     // the threads of one process can hope for, so it tells a shortfall of jixiao's from
     // one of the machine's (shared caches and memory, a busy host).
     let separate_runs = || {
+        if cores == 1 {
+            return f64::NAN;
+        }
         let dir = dir.path().display().to_string();
         let parts: Vec<String> = (0..cores).map(|k| format!("{k}/{cores}")).collect();
         let args: Vec<[&str; 6]> = parts
@@ -203,13 +206,7 @@ fn bench_synth(docs: u64, format: Format, repeat: usize) -> Option<String> {
             &mut || time_floor(&files, format == Format::Docx),
             &mut || synth_run(1, &mut peak_one),
             &mut || synth_run(cores, &mut peak_all),
-            &mut || {
-                if cores > 1 {
-                    separate_runs()
-                } else {
-                    f64::NAN
-                }
-            },
+            &mut || separate_runs(),
         ],
     );
     for (jobs, full, peak) in [(1, full_one, peak_one), (cores, full_all, peak_all)] {
@@ -280,7 +277,9 @@ fn run_in_child(dir: &Path, jobs: usize) -> (f64, f64) {
     (seconds, peak)
 }
 
-/// A contiguous share of a corpus: the `index`-th of `count` (`--part 0/2`, `1/2`).
+/// A contiguous share of a corpus: the `index`-th of `count` (`--part 0/2`, `1/2`). Not
+/// jixiao's `--shard`, which splits by a hash of the path so that a shard keeps its files
+/// when others are added: here the processes side by side should get equal shares.
 #[derive(Clone, Copy)]
 struct Part {
     index: usize,
