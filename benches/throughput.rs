@@ -315,10 +315,10 @@ fn child_run(dir: &Path, jobs: usize, part: Part) {
         .filter(|p| p.is_file())
         .collect();
     files.sort();
-    let files = part.of(&files).to_vec();
+    let files = part.of(&files);
     let out = dir.join(format!("out{jobs}-{}of{}", part.index, part.count));
     let _ = std::fs::remove_dir_all(&out);
-    let (summary, seconds) = time_pipeline(&files, &Vocab::builtin(), &out, jobs);
+    let (summary, seconds) = time_pipeline(files, &Vocab::builtin(), &out, jobs);
     assert_eq!(summary.documents as usize, files.len());
     assert_eq!(
         summary.ok, summary.documents,

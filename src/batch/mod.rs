@@ -146,12 +146,17 @@ pub fn run(
     let mut summary = Summary::start();
     let known = &options.known;
     let threads = worker_threads(options.jobs);
-    // A copy of the vocabulary per worker: a regex keeps one search cache for the first
-    // thread that used it and hands the others theirs from a locked pool, twice per
-    // search; a copy's regexes have caches of their own.
-    let vocabs: Vec<Vocab> = (0..threads).map(|_| vocab.clone()).collect();
-    let process =
-        |worker: usize, path: &PathBuf| process_file_if_changed(path, &vocabs[worker], known);
+    // With several workers, a copy of the vocabulary each: a regex keeps one search cache
+    // for the first thread that used it and hands the others theirs from a locked pool,
+    // twice per search; a copy's regexes have caches of their own. One job runs on this
+    // thread and needs none.
+    let copies: Vec<Vocab> = match threads {
+        1 => Vec::new(),
+        _ => (0..threads).map(|_| vocab.clone()).collect(),
+    };
+    let process = |worker: usize, path: &PathBuf| {
+        process_file_if_changed(path, copies.get(worker).unwrap_or(vocab), known)
+    };
     let write = |path: &PathBuf, result: &Option<Extraction>| {
         match result {
             None => summary.unchanged.push(path.display().to_string()),

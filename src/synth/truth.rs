@@ -40,15 +40,14 @@ pub fn records(doc: &SynthDocument) -> Extraction {
     });
     for (i, p) in doc.projects.iter().enumerate() {
         let seq = i as i32 + 1;
-        let code = Some(p.code.clone());
-        let shared_code = code.as_deref().map(crate::record::SharedStr::from);
+        let shared_code = Some(crate::record::SharedStr::from(p.code.as_str()));
         out.projects.push(Project {
             seq,
             heading: Some(p.name.clone()),
             unit_code: Some(doc.unit_code.clone()),
             unit_name: Some(format!("{}{}", doc.region, doc.department)),
             amount_unit: Some(if doc.wan_yuan { "万元" } else { "元" }.into()),
-            project_code: code.clone(),
+            project_code: Some(p.code.clone()),
             project_name: Some(p.name.clone()),
             budget_total: Some(Money { fen: p.total.1 }),
             fiscal_funds: Some(Money { fen: p.fiscal.1 }),
