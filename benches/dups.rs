@@ -29,7 +29,7 @@
 mod common;
 
 use common::{peak_rss_mb, run_self, Args};
-use jixiao::batch::{self, RunOptions};
+use jixiao::batch::{self, FileList, RunOptions};
 use jixiao::dups::{fold, Options, TextIndex};
 use jixiao::extract::vocab::Vocab;
 use jixiao::schema::Catalog;
@@ -393,7 +393,7 @@ fn extract(files: &[PathBuf], out: &Path) {
     let mut writer = DatasetWriter::create(out, &Catalog::builtin()).expect("output");
     let start = Instant::now();
     let summary = batch::run(
-        files,
+        &FileList::from_paths(files).expect("a short list"),
         &Vocab::builtin(),
         &mut writer,
         &RunOptions::default(),

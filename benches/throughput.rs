@@ -21,7 +21,7 @@
 mod common;
 
 use common::{numbers_printed, peak_rss_mb, run_self, start_self, Args};
-use jixiao::batch::{self, RunOptions};
+use jixiao::batch::{self, FileList, RunOptions};
 use jixiao::extract::vocab::Vocab;
 use jixiao::read::decode::decode;
 use jixiao::schema::Catalog;
@@ -88,6 +88,7 @@ fn bench_one(input: &Path, docs: usize, jobs: usize, repeat: usize) {
         })
         .collect();
     let is_docx = bytes.starts_with(b"PK");
+    let list = FileList::from_paths(&files).expect("a short list");
 
     let vocab = Vocab::builtin();
     let mut time_read = || {
@@ -114,7 +115,7 @@ fn bench_one(input: &Path, docs: usize, jobs: usize, repeat: usize) {
         let out = dir.path().join("out");
         let _ = std::fs::remove_dir_all(&out);
         reset_peak_rss();
-        let (summary, seconds) = time_pipeline(&files, &vocab, &out, jobs);
+        let (summary, seconds) = time_pipeline(&list, &vocab, &out, jobs);
         assert_eq!(summary.documents as usize, docs);
         peak = peak.max(peak_rss_mb());
         seconds
@@ -309,16 +310,20 @@ impl Part {
 /// them), in name order, through the pipeline into a directory of its own under `dir`;
 /// prints seconds and peak RSS in MB.
 fn child_run(dir: &Path, jobs: usize, part: Part) {
-    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
-        .expect("corpus directory")
-        .map(|e| e.expect("directory entry").path())
-        .filter(|p| p.is_file())
-        .collect();
-    files.sort();
-    let files = part.of(&files);
+    // The pipeline holds the list as `jixiao extract` does; the directory's listing goes
+    // before it starts.
+    let files = {
+        let mut paths: Vec<PathBuf> = std::fs::read_dir(dir)
+            .expect("corpus directory")
+            .map(|e| e.expect("directory entry").path())
+            .filter(|p| p.is_file())
+            .collect();
+        paths.sort();
+        FileList::from_paths(part.of(&paths)).expect("a short list")
+    };
     let out = dir.join(format!("out{jobs}-{}of{}", part.index, part.count));
     let _ = std::fs::remove_dir_all(&out);
-    let (summary, seconds) = time_pipeline(files, &Vocab::builtin(), &out, jobs);
+    let (summary, seconds) = time_pipeline(&files, &Vocab::builtin(), &out, jobs);
     assert_eq!(summary.documents as usize, files.len());
     assert_eq!(
         summary.ok, summary.documents,
@@ -330,7 +335,7 @@ fn child_run(dir: &Path, jobs: usize, part: Part) {
 
 /// The whole pipeline as `jixiao extract` runs it: read, extract, write Parquet.
 fn time_pipeline(
-    files: &[PathBuf],
+    files: &FileList,
     vocab: &Vocab,
     out: &Path,
     jobs: usize,

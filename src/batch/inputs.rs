@@ -4,6 +4,7 @@
 //! nowhere is still listed when its name is a document's, so that it shows up as a failed
 //! document rather than vanishing from the batch.
 
+use super::file_list::FileList;
 use std::path::{Path, PathBuf};
 
 /// File extensions taken when walking a directory (compared case-insensitively).
@@ -15,7 +16,7 @@ pub const DOCUMENT_EXTENSIONS: &[&str] = &[
 #[derive(Debug, Default)]
 pub struct Inputs {
     /// Files to process, in order.
-    pub files: Vec<PathBuf>,
+    pub files: FileList,
     /// Files found while walking directories that are not documents.
     pub skipped: usize,
 }
@@ -26,7 +27,7 @@ pub fn collect_inputs(inputs: &[PathBuf]) -> Result<Inputs, String> {
     for input in inputs {
         let meta = std::fs::metadata(input).map_err(|e| format!("{}: {e}", input.display()))?;
         if meta.is_file() {
-            found.files.push(input.clone());
+            found.files.push(input).map_err(|e| e.to_string())?;
             continue;
         }
         let walker = walkdir::WalkDir::new(input)
@@ -43,7 +44,7 @@ pub fn collect_inputs(inputs: &[PathBuf]) -> Result<Inputs, String> {
                 {
                     match e.path() {
                         Some(dangling) if has_document_extension(dangling) => {
-                            found.files.push(dangling.to_path_buf())
+                            found.files.push(dangling).map_err(|e| e.to_string())?
                         }
                         _ => found.skipped += 1,
                     }
@@ -55,12 +56,13 @@ pub fn collect_inputs(inputs: &[PathBuf]) -> Result<Inputs, String> {
                 continue;
             }
             if has_document_extension(entry.path()) {
-                found.files.push(entry.into_path());
+                found.files.push(entry.path()).map_err(|e| e.to_string())?;
             } else {
                 found.skipped += 1;
             }
         }
     }
+    found.files.shrink_to_fit();
     Ok(found)
 }
 
