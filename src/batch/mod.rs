@@ -17,11 +17,12 @@ use crate::extract::vocab::Vocab;
 use crate::extract::{extract_document, failed_document, DocMeta};
 use crate::read::{read_bytes, Format, ReadError};
 use crate::record::TableSink;
+use crate::write::KnownDocuments;
 use indicatif::{ProgressBar, ProgressStyle};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::{mpsc, Condvar, Mutex};
+use std::sync::{mpsc, Arc, Condvar, Mutex};
 
 /// How a batch runs.
 #[derive(Debug, Clone)]
@@ -33,9 +34,9 @@ pub struct RunOptions {
     /// Documents each worker may extract ahead of the one being written (the records of
     /// at most `jobs × window` documents wait in memory for their turn).
     pub window: usize,
-    /// Incremental runs: content hash by path of the documents already extracted; a file
-    /// with the same path and hash is skipped.
-    pub known: HashMap<String, String>,
+    /// Incremental runs: the documents already extracted; a file with the path and
+    /// content hash of one of them is skipped.
+    pub known: Arc<KnownDocuments>,
 }
 
 impl Default for RunOptions {
@@ -44,7 +45,7 @@ impl Default for RunOptions {
             jobs: 0,
             progress: false,
             window: 16,
-            known: HashMap::new(),
+            known: Arc::default(),
         }
     }
 }
@@ -52,15 +53,15 @@ impl Default for RunOptions {
 /// Reads and extracts one file. Never fails: an unreadable file yields a `failed`
 /// document row with a diagnostic naming the reason.
 pub fn process_file(path: &Path, vocab: &Vocab) -> Extraction {
-    process_file_if_changed(path, vocab, &HashMap::new()).expect("nothing is known")
+    process_file_if_changed(path, vocab, &KnownDocuments::default()).expect("nothing is known")
 }
 
-/// Like [`process_file`], but `None` when `known` holds the file's path with the same
+/// Like [`process_file`], but `None` when `known` holds a document of the file's path with the same
 /// content hash (it was extracted before and has not changed).
 pub fn process_file_if_changed(
     path: &Path,
     vocab: &Vocab,
-    known: &HashMap<String, String>,
+    known: &KnownDocuments,
 ) -> Option<Extraction> {
     let source_path = path.display().to_string();
     let bytes = match std::fs::read(path) {
@@ -78,7 +79,11 @@ pub fn process_file_if_changed(
         }
     };
     let meta = DocMeta::for_bytes(source_path, Format::detect(&bytes).as_str(), &bytes);
-    if known.get(&meta.source_path) == Some(&meta.content_hash) {
+    let unchanged = known
+        .from_path(&meta.source_path)
+        .iter()
+        .any(|d| d.content_hash == meta.content_hash);
+    if unchanged {
         return None;
     }
     Some(process_with_meta(&meta, &bytes, vocab))
@@ -162,7 +167,7 @@ pub fn run(
     };
     let write = |index: usize, result: &Option<Extraction>| {
         match result {
-            None => summary.unchanged.push(path_of(index).display().to_string()),
+            None => summary.unchanged.push(index),
             Some(extraction) => {
                 summary.add(extraction);
                 on_document(extraction);

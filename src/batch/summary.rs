@@ -16,8 +16,9 @@ pub struct Summary {
     pub failed: u64,
     /// Input bytes.
     pub bytes: u64,
-    /// Paths skipped because they were extracted before and have not changed.
-    pub unchanged: Vec<String>,
+    /// Files skipped because they were extracted before and have not changed, as indices
+    /// into the batch's file list.
+    pub unchanged: Vec<usize>,
     started: Instant,
     /// Wall time of the batch.
     pub elapsed: Duration,

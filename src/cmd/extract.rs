@@ -1,13 +1,14 @@
 //! `jixiao extract INPUT... --out DIR`: documents → Parquet dataset.
 
 use super::Setup;
-use crate::batch::{self, collect_inputs, RunOptions, Shard};
-use crate::write::{known_documents, DatasetWriter, KnownDocument};
+use crate::batch::{self, collect_inputs, FileList, RunOptions, Shard};
+use crate::write::{known_documents, DatasetWriter, KnownDocuments};
 use anyhow::Context;
 use std::collections::HashSet;
 use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::Arc;
 
 /// Arguments of `extract`.
 #[derive(Debug, clap::Args)]
@@ -66,11 +67,11 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             args.out.display()
         );
     }
-    let known = if args.force || !same_extractor {
-        Vec::new()
+    let known = Arc::new(if args.force || !same_extractor {
+        KnownDocuments::default()
     } else {
         known_documents(&args.out)?
-    };
+    });
     let mut writer = if known.is_empty() {
         DatasetWriter::create(&args.out, &setup.catalog)?
     } else {
@@ -82,10 +83,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         writer = writer.with_file_prefix(&shard.file_prefix());
     }
     let options = RunOptions {
-        known: known
-            .iter()
-            .map(|d| (d.source_path.clone(), d.content_hash.clone()))
-            .collect(),
+        known: Arc::clone(&known),
         jobs: args.jobs,
         progress: !args.quiet
             && std::io::stderr().is_terminal()
@@ -122,7 +120,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         },
     )
     .context("starting worker threads")?;
-    writer.remove_documents(stale_documents(&known, &summary.unchanged));
+    writer.remove_documents(stale_documents(&known, &inputs.files, &summary.unchanged));
     let rows = writer.finish()?;
     std::fs::write(&stamp_path, format!("{fingerprint}\n"))
         .with_context(|| format!("writing {}", stamp_path.display()))?;
@@ -164,14 +162,15 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
 }
 
 /// Documents of the existing dataset that this run replaced or that are gone: all but
-/// the unchanged ones (a document id shared with an unchanged file is kept).
-fn stale_documents(known: &[KnownDocument], unchanged: &[String]) -> Vec<String> {
-    let unchanged: HashSet<&str> = unchanged.iter().map(String::as_str).collect();
-    let kept: HashSet<&str> = known
-        .iter()
-        .filter(|d| unchanged.contains(d.source_path.as_str()))
-        .map(|d| d.doc_id.as_str())
-        .collect();
+/// those of the unchanged files (`unchanged` indexes `files`; a document id shared with
+/// an unchanged file is kept).
+fn stale_documents(known: &KnownDocuments, files: &FileList, unchanged: &[usize]) -> Vec<String> {
+    let mut kept: HashSet<&str> = HashSet::new();
+    for &index in unchanged {
+        let path = files.get(index).expect("an index into the batch's files");
+        let documents = known.from_path(&path.display().to_string());
+        kept.extend(documents.iter().map(|d| d.doc_id.as_str()));
+    }
     known
         .iter()
         .filter(|d| !kept.contains(d.doc_id.as_str()))

@@ -45,8 +45,54 @@ fn read(path: &Path, columns: Option<Vec<String>>) -> Result<DataFrame, WriteErr
         .map_err(parquet_error(path))
 }
 
-/// The documents of the dataset in `out_dir`; empty when there is none.
-pub fn known_documents(out_dir: &Path) -> Result<Vec<KnownDocument>, WriteError> {
+/// The documents of an existing dataset, found by source path. An incremental run holds
+/// it for the whole run, so each document is kept once: its strings as read, in a list
+/// sorted by path and searched by halves. A run over 100,000 unchanged text exports
+/// (paths of 91 bytes, two jobs) peaked at 90.5–91.4 MB when a map of paths and hashes
+/// was built beside the documents and the unchanged paths were listed again, at
+/// 56.3–56.5 MB with this list (two runs each; a full run of the same files: 44 MB).
+#[derive(Debug, Default)]
+pub struct KnownDocuments {
+    /// Sorted by source path.
+    documents: Vec<KnownDocument>,
+}
+
+impl KnownDocuments {
+    /// The documents, sorted by source path.
+    pub fn new(mut documents: Vec<KnownDocument>) -> KnownDocuments {
+        documents.sort_unstable_by(|a, b| a.source_path.cmp(&b.source_path));
+        documents.shrink_to_fit();
+        KnownDocuments { documents }
+    }
+
+    /// The documents read from `source_path` (one, unless a file held several).
+    pub fn from_path(&self, source_path: &str) -> &[KnownDocument] {
+        let start = self
+            .documents
+            .partition_point(|d| d.source_path.as_str() < source_path);
+        let end = start
+            + self.documents[start..].partition_point(|d| d.source_path.as_str() == source_path);
+        &self.documents[start..end]
+    }
+
+    /// Every document, by source path.
+    pub fn iter(&self) -> std::slice::Iter<'_, KnownDocument> {
+        self.documents.iter()
+    }
+
+    /// Number of documents.
+    pub fn len(&self) -> usize {
+        self.documents.len()
+    }
+
+    /// True when there are none (no dataset, or an empty one).
+    pub fn is_empty(&self) -> bool {
+        self.documents.is_empty()
+    }
+}
+
+/// The documents of the dataset in `out_dir`; none when there is no dataset.
+pub fn known_documents(out_dir: &Path) -> Result<KnownDocuments, WriteError> {
     let mut known = Vec::new();
     for path in part_files(&out_dir.join("documents")) {
         let columns = ["doc_id", "source_path", "content_hash"]
@@ -70,7 +116,7 @@ pub fn known_documents(out_dir: &Path) -> Result<Vec<KnownDocument>, WriteError>
             });
         }
     }
-    Ok(known)
+    Ok(KnownDocuments::new(known))
 }
 
 /// What removing documents does to one part file.
@@ -112,4 +158,43 @@ pub(super) fn prune(
         changed.push((path, Pruned::Rows(kept)));
     }
     Ok(changed)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn document(doc_id: &str, source_path: &str) -> KnownDocument {
+        KnownDocument {
+            doc_id: doc_id.to_string(),
+            source_path: source_path.to_string(),
+            content_hash: format!("hash of {doc_id}"),
+        }
+    }
+
+    #[test]
+    fn documents_are_found_by_their_path_and_only_by_it() {
+        let known = KnownDocuments::new(vec![
+            document("c", "corpus/c.txt"),
+            document("a", "corpus/a.txt"),
+            document("b1", "corpus/b.docx"),
+            document("b2", "corpus/b.docx"),
+        ]);
+        let ids = |path: &str| -> Vec<&str> {
+            known
+                .from_path(path)
+                .iter()
+                .map(|d| d.doc_id.as_str())
+                .collect()
+        };
+        assert_eq!(ids("corpus/a.txt"), ["a"]);
+        let mut both = ids("corpus/b.docx");
+        both.sort();
+        assert_eq!(both, ["b1", "b2"]);
+        assert_eq!(ids("corpus/c.txt"), ["c"]);
+        assert!(ids("corpus/b.doc").is_empty());
+        assert!(ids("corpus/d.txt").is_empty());
+        assert!(ids("").is_empty());
+        assert_eq!(known.len(), 4);
+    }
 }

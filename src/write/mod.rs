@@ -18,7 +18,7 @@ mod compress;
 mod encode;
 mod existing;
 
-pub use existing::{known_documents, part_files, KnownDocument};
+pub use existing::{known_documents, part_files, KnownDocument, KnownDocuments};
 
 use crate::record::{Record, TableSink, Value};
 use crate::schema::{Catalog, ColumnType, TableDef};
