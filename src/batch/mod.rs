@@ -56,8 +56,8 @@ pub fn process_file(path: &Path, vocab: &Vocab) -> Extraction {
     process_file_if_changed(path, vocab, &KnownDocuments::default()).expect("nothing is known")
 }
 
-/// Like [`process_file`], but `None` when `known` holds a document of the file's path with the same
-/// content hash (it was extracted before and has not changed).
+/// Like [`process_file`], but `None` when `known` holds a document of the file's path
+/// with the same content hash (it was extracted before and has not changed).
 pub fn process_file_if_changed(
     path: &Path,
     vocab: &Vocab,
