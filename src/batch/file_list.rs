@@ -155,6 +155,27 @@ mod tests {
     }
 
     #[test]
+    fn a_file_costs_its_name_and_eight_bytes() {
+        let dir = "/data/预算绩效/2021/北戴河区/";
+        let paths: Vec<String> = (0..10_000)
+            .map(|i| format!("{dir}{i:06}_市场监督管理局.txt"))
+            .collect();
+        let list = FileList::from_paths(&paths).unwrap();
+        let names: usize = paths.iter().map(|p| p.len() - dir.len()).sum();
+        let heap = list.dirs.capacity() * std::mem::size_of::<Box<[u8]>>()
+            + list.dirs.iter().map(|d| d.len()).sum::<usize>()
+            + list.dir_of.capacity() * 4
+            + list.names.capacity()
+            + list.name_ends.capacity() * 4;
+        assert_eq!(list.dirs.len(), 1, "one directory, stored once");
+        assert!(
+            heap <= names + 8 * paths.len() + 64,
+            "{heap} bytes for {} paths whose names take {names}",
+            paths.len()
+        );
+    }
+
+    #[test]
     fn retain_keeps_order_and_paths() {
         let mut list = FileList::from_paths(["a/1.txt", "a/2.txt", "b/3.txt", "b/4.txt"]).unwrap();
         list.retain(|p| !p.ends_with("2.txt") && !p.ends_with("3.txt"));
