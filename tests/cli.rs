@@ -616,7 +616,7 @@ fn the_binary_runs_with_its_allocator_options() {
     let stats = stderr(&output);
     for option in [
         "opt.percpu_arena: \"percpu\"",
-        "opt.dirty_decay_ms: 100 ",
+        "opt.dirty_decay_ms: 1000 ",
         "opt.lg_tcache_nslots_mul: 2\n",
         "opt.tcache_nslots_small_max: 800\n",
     ] {
