@@ -36,7 +36,7 @@ pub const DEFAULT_ROWS_PER_PART: usize = 250_000;
 /// written out as row groups, so memory stays flat however large the corpus. Peak RSS is
 /// the highest of the allocator's swings between flushes, and a longer run meets a higher
 /// one: at 64,000 the throughput benchmark's text corpus peaked 9.4–10.4% higher over
-/// 20,000 documents than over 2,000 at one job (three runs); at 48,000, 2.0–7.8% (fourteen
+/// 20,000 documents than over 2,000 at one job (three runs); at 48,000, 2.0–7.8% (fifteen
 /// runs; at two jobs −0.6% to +11.5%), with every peak 2–3 MB lower, and the files of
 /// 17,939 text exports 1.8% larger (297 part files instead of 266). At 32,000 two jobs
 /// grew 11%.
