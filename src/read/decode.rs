@@ -25,7 +25,9 @@ pub fn decode(bytes: &[u8]) -> Decoded<'_> {
             had_errors,
         };
     }
-    if let Ok(text) = std::str::from_utf8(bytes) {
+    // Most exports are UTF-8 and mostly CJK, where the standard library's validation
+    // takes its slow path for every character.
+    if let Ok(text) = simdutf8::basic::from_utf8(bytes) {
         return Decoded {
             text: Cow::Borrowed(text),
             encoding: UTF_8.name(),
