@@ -64,6 +64,26 @@ mod tests {
     }
 
     #[test]
+    fn long_texts_are_checked_whole() {
+        // Longer than one SIMD block, so the vectorised check runs, not a short-input path.
+        let text = "一级指标\t产出指标\t数量指标\n".repeat(20);
+        let decoded = decode(text.as_bytes());
+        assert!(matches!(decoded.text, Cow::Borrowed(_)));
+        assert_eq!(
+            (decoded.text.as_ref(), decoded.encoding),
+            (text.as_str(), "UTF-8")
+        );
+        // GBK bytes only after a long ASCII opening still send the whole file to GB18030.
+        let opening = "2021 budget, department 001, project code 12345678\t".repeat(4);
+        let (gbk, _, _) = GB18030.encode("单位：元");
+        let bytes = [opening.as_bytes(), &gbk].concat();
+        let decoded = decode(&bytes);
+        assert_eq!(decoded.encoding, "GB18030");
+        assert_eq!(decoded.text, format!("{opening}单位：元"));
+        assert!(!decoded.had_errors);
+    }
+
+    #[test]
     fn utf16_with_bom() {
         let mut bytes = vec![0xFF, 0xFE];
         for unit in "指标".encode_utf16() {
