@@ -10,10 +10,10 @@
 //! from 2,000 to 20,000 generated documents (text at one thread 34 → 38 MB, at two
 //! 45 → 51 MB). With jemalloc and these options it grew by 4–8% over five runs, from a
 //! lower start (text at one thread 30–32 → 32–34 MB, at two 37–38 → 39–41 MB);
-//! twenty later runs (J–AC in the README), printing tenths of a MB, found −0.6% to
+//! twenty later runs (J–AC in docs/BENCHMARKS.md), printing tenths of a MB, found −0.6% to
 //! +11.5%. jemalloc takes more instructions (callgrind, one thread, before the
 //! thread-cache options below: +7.9% over 500 text exports, +2.6% over 500 DOCX) and more
-//! system calls to return memory (see the README's benchmark section).
+//! system calls to return memory (see docs/BENCHMARKS.md).
 
 use std::os::raw::c_char;
 
