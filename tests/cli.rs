@@ -235,11 +235,16 @@ fn unusable_arguments_fail_with_a_clear_message() {
         "--out",
         file.join("out").to_str().unwrap(),
     ]);
-    assert!(!blocked.status.success());
+    assert_eq!(blocked.status.code(), Some(1));
+    let message = stderr(&blocked);
     assert!(
-        stderr(&blocked).contains("cannot create output directory"),
-        "{}",
-        stderr(&blocked)
+        message.contains("cannot create output directory"),
+        "{message}"
+    );
+    assert_eq!(
+        message.matches("os error").count(),
+        1,
+        "the cause, once: {message}"
     );
 
     let no_out = jixiao(&["extract", seed().to_str().unwrap()]);

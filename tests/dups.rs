@@ -118,6 +118,18 @@ fn the_seed_has_one_table_pasted_into_four_projects() {
         .iter()
         .all(|v| v == Some(true)));
     assert!(strings(&clusters, "project_name").contains(&"车辆保险费".to_string()));
+    let doc_id = &strings(&clusters, "doc_id")[0];
+    let member_lines: Vec<&str> = report
+        .lines()
+        .filter(|line| line.trim_start().starts_with("cluster "))
+        .collect();
+    assert_eq!(member_lines.len(), 4, "{report}");
+    assert!(
+        member_lines
+            .iter()
+            .all(|line| line.contains(doc_id.as_str())),
+        "each member names its document: {report}"
+    );
 
     let groups = table(&out, "row_groups");
     let widest: Vec<i64> = groups

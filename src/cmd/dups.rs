@@ -69,9 +69,10 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         println!("Reused indicator tables: {clusters} clusters ({reuse} across differently named projects: template reuse)");
         for member in findings.table_clusters.iter().take(12) {
             println!(
-                "  cluster {:>3}  {:.2}  {} {}",
+                "  cluster {:>3}  {:.2}  {} {} {}",
                 member.cluster_id,
                 member.similarity,
+                member.doc_id,
                 member.project_code.as_deref().unwrap_or("-"),
                 member.project_name.as_deref().unwrap_or("")
             );
@@ -96,7 +97,12 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             .filter(|f| f.code != "placeholder")
             .take(10)
         {
-            println!("  {}", flag.message);
+            println!(
+                "  {} {}  {}",
+                flag.doc_id,
+                flag.project_code.as_deref().unwrap_or("-"),
+                flag.message
+            );
         }
         eprintln!(
             "jixiao: wrote {} and {}",

@@ -66,8 +66,9 @@ pub const NULL_PARTITION: &str = "__HIVE_DEFAULT_PARTITION__";
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum WriteError {
-    /// A file system operation failed.
-    #[error("{action} {path}: {source}")]
+    /// A file system operation failed (the cause is the error's `source`, which the
+    /// alternate form `{:#}` prints after this message).
+    #[error("{action} {path}")]
     Io {
         /// What was being done.
         action: &'static str,
