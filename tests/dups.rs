@@ -202,6 +202,41 @@ fn the_seed_has_one_table_pasted_into_four_projects() {
 }
 
 #[test]
+fn a_cut_off_table_in_two_copies_of_a_document_still_lies_inside_the_template() {
+    // The seed as text and as DOCX: both copies' fifth project ends in the same cut-off
+    // row, which must not count as one of the template's rows because it stands twice.
+    let dir = tempfile::tempdir().unwrap();
+    let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus");
+    let out = dir.path().join("out");
+    run_ok(&[
+        "extract",
+        path_str(&corpus.join("seed/000_154ac4639b0e3315.txt")),
+        path_str(&corpus.join("docx/seed.docx")),
+        "-o",
+        path_str(&out),
+        "-q",
+    ]);
+    run_ok(&["dups", path_str(&out), "-q"]);
+    let clusters = table(&out, "table_clusters");
+    let column = |name: &str| clusters.column(name).unwrap().clone();
+    let ids = column("cluster_id");
+    let seqs = column("project_seq");
+    let similarities = column("similarity");
+    let (ids, seqs, similarities) = (
+        ids.i64().unwrap(),
+        seqs.i32().unwrap(),
+        similarities.f64().unwrap(),
+    );
+    let cut_off: Vec<(i64, f64)> = (0..clusters.height())
+        .filter(|&i| seqs.get(i) == Some(5))
+        .map(|i| (ids.get(i).unwrap(), similarities.get(i).unwrap()))
+        .collect();
+    assert_eq!(cut_off, [(1, 1.0), (1, 1.0)], "{clusters}");
+    let in_first = ids.iter().filter(|&id| id == Some(1)).count();
+    assert_eq!(in_first, 8, "four projects in each copy: {clusters}");
+}
+
+#[test]
 fn a_directory_that_is_not_a_dataset_is_named() {
     let dir = tempfile::tempdir().unwrap();
     let run = jixiao(&["dups", dir.path().to_str().unwrap()]);

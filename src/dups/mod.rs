@@ -328,7 +328,7 @@ fn table_clusters(
         }
     }
     for &i in &cut_off {
-        let complete = complete_rows(set(i), &holders);
+        let complete = complete_rows(set(i), &holders, &truncated);
         let candidates: HashSet<usize> = complete
             .iter()
             .flat_map(|p| holders[p].iter().copied())
@@ -359,11 +359,15 @@ fn table_clusters(
         for &m in members {
             let (doc, seq) = keys[m];
             let project = info.get(&keys[m]);
-            let similarity = if truncated[m] {
-                let complete = complete_rows(set(m), &holders);
-                intersection(&complete, set(mode)) as f64 / complete.len().max(1) as f64
+            let complete = if truncated[m] {
+                complete_rows(set(m), &holders, &truncated)
             } else {
+                Vec::new()
+            };
+            let similarity = if complete.is_empty() {
                 jaccard(set(m), set(mode))
+            } else {
+                intersection(&complete, set(mode)) as f64 / complete.len() as f64
             };
             out.push(TableClusterMember {
                 cluster_id: c as i64 + 1,
@@ -379,11 +383,17 @@ fn table_clusters(
     out
 }
 
-/// A truncated table's rows that occur elsewhere too: its last, cut-off row is unique to it.
-fn complete_rows(set: &[u64], holders: &HashMap<u64, Vec<usize>>) -> Vec<u64> {
+/// A cut-off table's rows that also stand in a table that is not cut off. Its last,
+/// incomplete row stands in none; occurring elsewhere is not enough, since a copy of the
+/// same document (its text export beside its DOCX) is cut off at the same place.
+fn complete_rows(set: &[u64], holders: &HashMap<u64, Vec<usize>>, truncated: &[bool]) -> Vec<u64> {
     set.iter()
         .copied()
-        .filter(|p| holders.get(p).is_some_and(|h| h.len() > 1))
+        .filter(|p| {
+            holders
+                .get(p)
+                .is_some_and(|h| h.iter().any(|&j| !truncated[j]))
+        })
         .collect()
 }
 
