@@ -124,6 +124,7 @@ fn the_seed_has_one_table_pasted_into_four_projects() {
         .filter(|line| line.trim_start().starts_with("cluster "))
         .collect();
     assert_eq!(member_lines.len(), 4, "{report}");
+
     assert!(
         member_lines
             .iter()
@@ -195,9 +196,15 @@ fn the_seed_has_one_table_pasted_into_four_projects() {
         (3, 2),
         "flags join to indicators by (project_seq, seq)"
     );
+    let placeholders = codes.iter().filter(|c| *c == "placeholder").count();
+    assert!(placeholders >= 18, "是/否 left as a target");
+    let by_kind = format!(
+        "Implausible targets (by kind): placeholder {placeholders}, rate_with_count {}",
+        codes.len() - placeholders
+    );
     assert!(
-        codes.iter().filter(|c| *c == "placeholder").count() >= 18,
-        "是/否 left as a target"
+        report.contains(&by_kind),
+        "the summary counts the table: {report}"
     );
 }
 

@@ -90,7 +90,11 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         for flag in &findings.flags {
             *by_code.entry(flag.code.as_str()).or_default() += 1;
         }
-        println!("Implausible targets: {by_code:?}");
+        let counts: Vec<String> = by_code
+            .iter()
+            .map(|(code, n)| format!("{code} {n}"))
+            .collect();
+        println!("Implausible targets (by kind): {}", counts.join(", "));
         for flag in findings
             .flags
             .iter()
