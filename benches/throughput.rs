@@ -17,6 +17,9 @@
 //! With `--synth`, a second table sets the speedup at all cores beside what the machine
 //! itself allows: as many one-job processes as cores, side by side, each on its share of
 //! the corpus (`--part K/N` of a child run), timed as the slowest of them.
+//!
+//! A last table gives each measurement's spread, its slowest run over its fastest: the
+//! larger it is, the more a run's ratios tell of the machine rather than of jixiao.
 
 mod common;
 
@@ -46,20 +49,28 @@ fn main() {
     if let Some(sizes) = args.get("--synth") {
         println!("| corpus | docs | jobs | floor ms/doc | jixiao ms/doc | ratio to floor | docs/s | MB/s | peak RSS MB |");
         println!("| --- | --- | --- | --- | --- | --- | --- | --- | --- |");
-        let mut scaling = Vec::new();
+        let (mut scaling, mut spreads) = (Vec::new(), Vec::new());
         for size in sizes.split(',').filter_map(|s| s.parse::<u64>().ok()) {
             for format in [Format::Docx, Format::TextUtf8] {
-                scaling.extend(bench_synth(size, format, repeat));
+                let (scaling_row, spread_row) = bench_synth(size, format, repeat);
+                scaling.extend(scaling_row);
+                spreads.push(spread_row);
             }
         }
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
         if !scaling.is_empty() {
-            let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
             println!();
             println!("| corpus | docs | 1 job ms/doc | {cores} jobs ms/doc | speedup | {cores} one-job processes ms/doc | their speedup |");
             println!("| --- | --- | --- | --- | --- | --- | --- |");
             for line in scaling {
                 println!("{line}");
             }
+        }
+        println!();
+        println!("| spread, slowest / fastest of {repeat} | docs | floor | 1 job | {cores} jobs | {cores} one-job processes |");
+        println!("| --- | --- | --- | --- | --- | --- |");
+        for line in spreads {
+            println!("{line}");
         }
         return;
     }
@@ -71,12 +82,20 @@ fn main() {
     }
     println!("| input | docs | jobs | floor ms/doc | read ms/doc | read+extract ms/doc | jixiao ms/doc | ratio | docs/s | MB/s | peak RSS MB |");
     println!("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
-    for input in &inputs {
-        bench_one(input, docs, jobs, repeat);
+    let spreads: Vec<String> = inputs
+        .iter()
+        .map(|input| bench_one(input, docs, jobs, repeat))
+        .collect();
+    println!();
+    println!("| spread, slowest / fastest of {repeat} | floor | read | read+extract | jixiao |");
+    println!("| --- | --- | --- | --- | --- |");
+    for line in spreads {
+        println!("{line}");
     }
 }
 
-fn bench_one(input: &Path, docs: usize, jobs: usize, repeat: usize) {
+/// Prints the input's row of the main table; returns its row of the spread table.
+fn bench_one(input: &Path, docs: usize, jobs: usize, repeat: usize) -> String {
     let dir = tempfile::tempdir().expect("temporary directory");
     let bytes = std::fs::read(input).expect("read input");
     let extension = input.extension().and_then(|e| e.to_str()).unwrap_or("txt");
@@ -120,7 +139,7 @@ fn bench_one(input: &Path, docs: usize, jobs: usize, repeat: usize) {
         peak = peak.max(peak_rss_mb());
         seconds
     };
-    let [floor, read_only, read_extract, full] = fastest_interleaved(
+    let timings = interleaved(
         repeat,
         &mut [
             &mut || time_floor(&files, is_docx),
@@ -129,6 +148,7 @@ fn bench_one(input: &Path, docs: usize, jobs: usize, repeat: usize) {
             &mut time_full,
         ],
     );
+    let [floor, read_only, read_extract, full] = timings.fastest;
 
     let mb = (bytes.len() * docs) as f64 / 1e6;
     println!(
@@ -144,11 +164,16 @@ fn bench_one(input: &Path, docs: usize, jobs: usize, repeat: usize) {
         mb / full,
         peak,
     );
+    format!(
+        "| {} | {} |",
+        input.file_name().unwrap().to_string_lossy(),
+        timings.spread_cells()
+    )
 }
 
 /// Prints the corpus' rows of the main table; returns its row of the scaling table (none
-/// on one core).
-fn bench_synth(docs: u64, format: Format, repeat: usize) -> Option<String> {
+/// on one core) and of the spread table.
+fn bench_synth(docs: u64, format: Format, repeat: usize) -> (Option<String>, String) {
     let dir = tempfile::tempdir().expect("temporary directory");
     let name = if format == Format::Docx {
         "docx"
@@ -201,7 +226,7 @@ fn bench_synth(docs: u64, format: Format, repeat: usize) -> Option<String> {
             .map(|(run, a)| numbers_printed(run, a)[0])
             .fold(0f64, f64::max)
     };
-    let [floor, full_one, full_all, separate] = fastest_interleaved(
+    let timings = interleaved(
         repeat,
         &mut [
             &mut || time_floor(&files, format == Format::Docx),
@@ -210,6 +235,7 @@ fn bench_synth(docs: u64, format: Format, repeat: usize) -> Option<String> {
             &mut || separate_runs(),
         ],
     );
+    let [floor, full_one, full_all, separate] = timings.fastest;
     for (jobs, full, peak) in [(1, full_one, peak_one), (cores, full_all, peak_all)] {
         println!(
             "| synth {name} ({} KB/doc) | {docs} | {jobs} | {:.3} | {:.3} | {:.2} | {:.0} | {:.1} | {:.1} |",
@@ -223,7 +249,8 @@ fn bench_synth(docs: u64, format: Format, repeat: usize) -> Option<String> {
         );
     }
     let ms_per_doc = |seconds: f64| seconds * 1e3 / docs as f64;
-    (cores > 1).then(|| {
+    let spread = format!("| synth {name} | {docs} | {} |", timings.spread_cells());
+    let scaling = (cores > 1).then(|| {
         format!(
             "| synth {name} | {docs} | {:.3} | {:.3} | {:.2} | {:.3} | {:.2} |",
             ms_per_doc(full_one),
@@ -232,23 +259,55 @@ fn bench_synth(docs: u64, format: Format, repeat: usize) -> Option<String> {
             ms_per_doc(separate),
             full_one / separate,
         )
-    })
+    });
+    (scaling, spread)
 }
 
-/// The fastest of `repeat` runs of each measurement, in seconds. The runs take turns
-/// (A, B, C, A, B, C, …), so that a slow spell of a shared machine falls on all of them
-/// alike, and the least disturbed run is the best estimate of the work itself.
-fn fastest_interleaved<const N: usize>(
+/// The fastest and slowest of `repeat` runs of each measurement, in seconds.
+struct Timings<const N: usize> {
+    fastest: [f64; N],
+    slowest: [f64; N],
+}
+
+impl<const N: usize> Timings<N> {
+    /// Slowest over fastest, one table cell each (`-` for a measurement not taken, whose
+    /// runs returned NaN).
+    fn spread_cells(&self) -> String {
+        let cells: Vec<String> = self
+            .fastest
+            .iter()
+            .zip(&self.slowest)
+            .map(|(fast, slow)| {
+                if fast.is_finite() && *slow > 0.0 {
+                    format!("{:.2}", slow / fast)
+                } else {
+                    "-".to_string()
+                }
+            })
+            .collect();
+        cells.join(" | ")
+    }
+}
+
+/// Runs each measurement `repeat` times. The runs take turns (A, B, C, A, B, C, …), so
+/// that a slow spell of a shared machine falls on all of them alike, and the fastest,
+/// least disturbed run is the best estimate of the work itself.
+fn interleaved<const N: usize>(
     repeat: usize,
     runs: &mut [&mut dyn FnMut() -> f64; N],
-) -> [f64; N] {
-    let mut best = [f64::INFINITY; N];
+) -> Timings<N> {
+    let mut timings = Timings {
+        fastest: [f64::INFINITY; N],
+        slowest: [0.0; N],
+    };
     for _ in 0..repeat {
-        for (best, run) in best.iter_mut().zip(runs.iter_mut()) {
-            *best = best.min(run());
+        for (k, run) in runs.iter_mut().enumerate() {
+            let seconds = run();
+            timings.fastest[k] = timings.fastest[k].min(seconds);
+            timings.slowest[k] = timings.slowest[k].max(seconds);
         }
     }
-    best
+    timings
 }
 
 /// Seconds for the floor over all files.
