@@ -244,6 +244,42 @@ fn a_cut_off_table_in_two_copies_of_a_document_still_lies_inside_the_template() 
 }
 
 #[test]
+fn two_copies_of_a_table_cut_off_where_no_complete_copy_exists_match_each_other() {
+    // The seed cut inside project 3, whose indicator table stands nowhere else, once with
+    // LF and once with CRLF line ends: no row of the two cut-off tables is in a complete
+    // table, so they are matched to each other as they are.
+    let seed = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus/seed/000_154ac4639b0e3315.txt"),
+    )
+    .unwrap();
+    let cut = seed.find("\t通过日常工作稳定运转\n").unwrap() + "\t通过日常工作稳定运转\n".len();
+    let dir = tempfile::tempdir().unwrap();
+    let corpus = dir.path().join("corpus");
+    std::fs::create_dir(&corpus).unwrap();
+    std::fs::write(corpus.join("lf.txt"), &seed[..cut]).unwrap();
+    std::fs::write(corpus.join("crlf.txt"), seed[..cut].replace('\n', "\r\n")).unwrap();
+    let out = dir.path().join("out");
+    run_ok(&["extract", path_str(&corpus), "-o", path_str(&out), "-q"]);
+    run_ok(&["dups", path_str(&out), "-q"]);
+    let clusters = table(&out, "table_clusters");
+    let seqs = clusters.column("project_seq").unwrap().clone();
+    let similarities = clusters.column("similarity").unwrap().clone();
+    let ids = clusters.column("cluster_id").unwrap().clone();
+    let (seqs, similarities, ids) = (
+        seqs.i32().unwrap(),
+        similarities.f64().unwrap(),
+        ids.i64().unwrap(),
+    );
+    let cut_off: Vec<(i64, f64)> = (0..clusters.height())
+        .filter(|&i| seqs.get(i) == Some(3))
+        .map(|i| (ids.get(i).unwrap(), similarities.get(i).unwrap()))
+        .collect();
+    assert_eq!(cut_off.len(), 2, "{clusters}");
+    assert_eq!(cut_off[0].0, cut_off[1].0, "one cluster: {clusters}");
+    assert!(cut_off.iter().all(|&(_, s)| s == 1.0), "{clusters}");
+}
+
+#[test]
 fn a_directory_that_is_not_a_dataset_is_named() {
     let dir = tempfile::tempdir().unwrap();
     let run = jixiao(&["dups", dir.path().to_str().unwrap()]);
