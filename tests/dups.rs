@@ -44,6 +44,31 @@ fn extract_seed(dir: &Path) -> std::path::PathBuf {
     out
 }
 
+/// The rows of `table_clusters` in `dir/dups`: (cluster_id, project_seq, similarity).
+fn table_cluster_members(dir: &Path) -> Vec<(i64, i32, f64)> {
+    let clusters = table(dir, "table_clusters");
+    let column = |name: &str| clusters.column(name).unwrap().clone();
+    let (ids, seqs, similarities) = (
+        column("cluster_id"),
+        column("project_seq"),
+        column("similarity"),
+    );
+    let (ids, seqs, similarities) = (
+        ids.i64().unwrap(),
+        seqs.i32().unwrap(),
+        similarities.f64().unwrap(),
+    );
+    (0..clusters.height())
+        .map(|i| {
+            (
+                ids.get(i).unwrap(),
+                seqs.get(i).unwrap(),
+                similarities.get(i).unwrap(),
+            )
+        })
+        .collect()
+}
+
 /// Runs jixiao with `args` and requires it to succeed.
 fn run_ok(args: &[&str]) {
     let run = jixiao(args);
@@ -224,23 +249,15 @@ fn a_cut_off_table_in_two_copies_of_a_document_still_lies_inside_the_template() 
         "-q",
     ]);
     run_ok(&["dups", path_str(&out), "-q"]);
-    let clusters = table(&out, "table_clusters");
-    let column = |name: &str| clusters.column(name).unwrap().clone();
-    let ids = column("cluster_id");
-    let seqs = column("project_seq");
-    let similarities = column("similarity");
-    let (ids, seqs, similarities) = (
-        ids.i64().unwrap(),
-        seqs.i32().unwrap(),
-        similarities.f64().unwrap(),
-    );
-    let cut_off: Vec<(i64, f64)> = (0..clusters.height())
-        .filter(|&i| seqs.get(i) == Some(5))
-        .map(|i| (ids.get(i).unwrap(), similarities.get(i).unwrap()))
+    let members = table_cluster_members(&out);
+    let cut_off: Vec<(i64, f64)> = members
+        .iter()
+        .filter(|m| m.1 == 5)
+        .map(|&(id, _, similarity)| (id, similarity))
         .collect();
-    assert_eq!(cut_off, [(1, 1.0), (1, 1.0)], "{clusters}");
-    let in_first = ids.iter().filter(|&id| id == Some(1)).count();
-    assert_eq!(in_first, 8, "four projects in each copy: {clusters}");
+    assert_eq!(cut_off, [(1, 1.0), (1, 1.0)], "{members:?}");
+    let in_first = members.iter().filter(|m| m.0 == 1).count();
+    assert_eq!(in_first, 8, "four projects in each copy: {members:?}");
 }
 
 #[test]
@@ -261,22 +278,15 @@ fn two_copies_of_a_table_cut_off_where_no_complete_copy_exists_match_each_other(
     let out = dir.path().join("out");
     run_ok(&["extract", path_str(&corpus), "-o", path_str(&out), "-q"]);
     run_ok(&["dups", path_str(&out), "-q"]);
-    let clusters = table(&out, "table_clusters");
-    let seqs = clusters.column("project_seq").unwrap().clone();
-    let similarities = clusters.column("similarity").unwrap().clone();
-    let ids = clusters.column("cluster_id").unwrap().clone();
-    let (seqs, similarities, ids) = (
-        seqs.i32().unwrap(),
-        similarities.f64().unwrap(),
-        ids.i64().unwrap(),
-    );
-    let cut_off: Vec<(i64, f64)> = (0..clusters.height())
-        .filter(|&i| seqs.get(i) == Some(3))
-        .map(|i| (ids.get(i).unwrap(), similarities.get(i).unwrap()))
+    let members = table_cluster_members(&out);
+    let cut_off: Vec<(i64, f64)> = members
+        .iter()
+        .filter(|m| m.1 == 3)
+        .map(|&(id, _, similarity)| (id, similarity))
         .collect();
-    assert_eq!(cut_off.len(), 2, "{clusters}");
-    assert_eq!(cut_off[0].0, cut_off[1].0, "one cluster: {clusters}");
-    assert!(cut_off.iter().all(|&(_, s)| s == 1.0), "{clusters}");
+    assert_eq!(cut_off.len(), 2, "{members:?}");
+    assert_eq!(cut_off[0].0, cut_off[1].0, "one cluster: {members:?}");
+    assert!(cut_off.iter().all(|&(_, s)| s == 1.0), "{members:?}");
 }
 
 #[test]

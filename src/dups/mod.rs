@@ -327,8 +327,13 @@ fn table_clusters(
             }
         }
     }
+    // Each cut-off table's complete rows, kept for its similarity below.
+    let complete_of: HashMap<usize, Vec<u64>> = cut_off
+        .iter()
+        .map(|&i| (i, complete_rows(set(i), &holders, &truncated)))
+        .collect();
     for &i in &cut_off {
-        let complete = complete_rows(set(i), &holders, &truncated);
+        let complete = &complete_of[&i];
         let candidates: HashSet<usize> = complete
             .iter()
             .flat_map(|p| holders[p].iter().copied())
@@ -336,7 +341,7 @@ fn table_clusters(
             .collect();
         for j in candidates {
             if !complete.is_empty()
-                && intersection(&complete, set(j)) as f64 / complete.len() as f64 >= threshold
+                && intersection(complete, set(j)) as f64 / complete.len() as f64 >= threshold
             {
                 groups.union(i, j);
             }
@@ -359,15 +364,11 @@ fn table_clusters(
         for &m in members {
             let (doc, seq) = keys[m];
             let project = info.get(&keys[m]);
-            let complete = if truncated[m] {
-                complete_rows(set(m), &holders, &truncated)
-            } else {
-                Vec::new()
-            };
-            let similarity = if complete.is_empty() {
-                jaccard(set(m), set(mode))
-            } else {
-                intersection(&complete, set(mode)) as f64 / complete.len() as f64
+            let similarity = match complete_of.get(&m) {
+                Some(complete) if !complete.is_empty() => {
+                    intersection(complete, set(mode)) as f64 / complete.len() as f64
+                }
+                _ => jaccard(set(m), set(mode)),
             };
             out.push(TableClusterMember {
                 cluster_id: c as i64 + 1,
