@@ -16,7 +16,9 @@
 //!
 //! With `--synth`, a second table sets the speedup at all cores beside what the machine
 //! itself allows: as many one-job processes as cores, side by side, each on its share of
-//! the corpus (`--part K/N` of a child run), timed as the slowest of them.
+//! the corpus (`--part K/N` of a child run), timed as the slowest of them. Each speedup
+//! is given twice: from the fastest runs, and as the median over the turns of the ratio
+//! of runs that followed each other, which a slow spell of the machine disturbs less.
 //!
 //! A last table gives each measurement's spread, its slowest run over its fastest: the
 //! larger it is, the more a run's ratios tell of the machine rather than of jixiao.
@@ -60,8 +62,8 @@ fn main() {
         let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
         if !scaling.is_empty() {
             println!();
-            println!("| corpus | docs | 1 job ms/doc | {cores} jobs ms/doc | speedup | {cores} one-job processes ms/doc | their speedup |");
-            println!("| --- | --- | --- | --- | --- | --- | --- |");
+            println!("| corpus | docs | 1 job ms/doc | {cores} jobs ms/doc | speedup | median of turns | {cores} one-job processes ms/doc | their speedup | median of turns |");
+            println!("| --- | --- | --- | --- | --- | --- | --- | --- | --- |");
             for line in scaling {
                 println!("{line}");
             }
@@ -252,24 +254,42 @@ fn bench_synth(docs: u64, format: Format, repeat: usize) -> (Option<String>, Str
     let spread = format!("| synth {name} | {docs} | {} |", timings.spread_cells());
     let scaling = (cores > 1).then(|| {
         format!(
-            "| synth {name} | {docs} | {:.3} | {:.3} | {:.2} | {:.3} | {:.2} |",
+            "| synth {name} | {docs} | {:.3} | {:.3} | {:.2} | {:.2} | {:.3} | {:.2} | {:.2} |",
             ms_per_doc(full_one),
             ms_per_doc(full_all),
             full_one / full_all,
+            timings.median_ratio(1, 2),
             ms_per_doc(separate),
             full_one / separate,
+            timings.median_ratio(1, 3),
         )
     });
     (scaling, spread)
 }
 
-/// The fastest and slowest of `repeat` runs of each measurement, in seconds.
+/// The fastest and slowest of `repeat` runs of each measurement, in seconds, and every
+/// turn's seconds.
 struct Timings<const N: usize> {
     fastest: [f64; N],
     slowest: [f64; N],
+    turns: Vec<[f64; N]>,
 }
 
 impl<const N: usize> Timings<N> {
+    /// The median over the turns of measurement `a`'s seconds over `b`'s in the same turn.
+    /// The two ran seconds apart, so a slow spell of the machine lasting longer than that
+    /// falls on both and cancels out, where the ratio of the fastest runs of each may set
+    /// a run from a calm minute against one from a slow minute.
+    fn median_ratio(&self, a: usize, b: usize) -> f64 {
+        let mut ratios: Vec<f64> = self.turns.iter().map(|t| t[a] / t[b]).collect();
+        ratios.sort_by(f64::total_cmp);
+        match ratios.len() {
+            0 => f64::NAN,
+            n if n % 2 == 1 => ratios[n / 2],
+            n => (ratios[n / 2 - 1] + ratios[n / 2]) / 2.0,
+        }
+    }
+
     /// Slowest over fastest, one table cell each (`-` for a measurement not taken, whose
     /// runs returned NaN).
     fn spread_cells(&self) -> String {
@@ -299,13 +319,17 @@ fn interleaved<const N: usize>(
     let mut timings = Timings {
         fastest: [f64::INFINITY; N],
         slowest: [0.0; N],
+        turns: Vec::with_capacity(repeat),
     };
     for _ in 0..repeat {
+        let mut turn = [f64::NAN; N];
         for (k, run) in runs.iter_mut().enumerate() {
             let seconds = run();
+            turn[k] = seconds;
             timings.fastest[k] = timings.fastest[k].min(seconds);
             timings.slowest[k] = timings.slowest[k].max(seconds);
         }
+        timings.turns.push(turn);
     }
     timings
 }
