@@ -150,7 +150,7 @@ fn bench_one(input: &Path, docs: usize, jobs: usize, repeat: usize) -> String {
             &mut time_full,
         ],
     );
-    let [floor, read_only, read_extract, full] = timings.fastest;
+    let [floor, read_only, read_extract, full] = timings.fastest();
 
     let mb = (bytes.len() * docs) as f64 / 1e6;
     println!(
@@ -237,7 +237,7 @@ fn bench_synth(docs: u64, format: Format, repeat: usize) -> (Option<String>, Str
             &mut || separate_runs(),
         ],
     );
-    let [floor, full_one, full_all, separate] = timings.fastest;
+    let [floor, full_one, full_all, separate] = timings.fastest();
     for (jobs, full, peak) in [(1, full_one, peak_one), (cores, full_all, peak_all)] {
         println!(
             "| synth {name} ({} KB/doc) | {docs} | {jobs} | {:.3} | {:.3} | {:.2} | {:.0} | {:.1} | {:.1} |",
@@ -267,15 +267,27 @@ fn bench_synth(docs: u64, format: Format, repeat: usize) -> (Option<String>, Str
     (scaling, spread)
 }
 
-/// The fastest and slowest of `repeat` runs of each measurement, in seconds, and every
-/// turn's seconds.
+/// Every turn's seconds, one per measurement.
 struct Timings<const N: usize> {
-    fastest: [f64; N],
-    slowest: [f64; N],
     turns: Vec<[f64; N]>,
 }
 
 impl<const N: usize> Timings<N> {
+    /// Each measurement's fastest run (infinite for one not taken, whose runs returned NaN).
+    fn fastest(&self) -> [f64; N] {
+        std::array::from_fn(|k| {
+            self.turns
+                .iter()
+                .map(|t| t[k])
+                .fold(f64::INFINITY, f64::min)
+        })
+    }
+
+    /// Each measurement's slowest run (0 for one not taken).
+    fn slowest(&self) -> [f64; N] {
+        std::array::from_fn(|k| self.turns.iter().map(|t| t[k]).fold(0.0, f64::max))
+    }
+
     /// The median over the turns of measurement `a`'s seconds over `b`'s in the same turn.
     /// The two ran seconds apart, so a slow spell of the machine lasting longer than that
     /// falls on both and cancels out, where the ratio of the fastest runs of each may set
@@ -294,9 +306,9 @@ impl<const N: usize> Timings<N> {
     /// runs returned NaN).
     fn spread_cells(&self) -> String {
         let cells: Vec<String> = self
-            .fastest
+            .fastest()
             .iter()
-            .zip(&self.slowest)
+            .zip(&self.slowest())
             .map(|(fast, slow)| {
                 if fast.is_finite() && *slow > 0.0 {
                     format!("{:.2}", slow / fast)
@@ -316,22 +328,16 @@ fn interleaved<const N: usize>(
     repeat: usize,
     runs: &mut [&mut dyn FnMut() -> f64; N],
 ) -> Timings<N> {
-    let mut timings = Timings {
-        fastest: [f64::INFINITY; N],
-        slowest: [0.0; N],
-        turns: Vec::with_capacity(repeat),
-    };
-    for _ in 0..repeat {
-        let mut turn = [f64::NAN; N];
-        for (k, run) in runs.iter_mut().enumerate() {
-            let seconds = run();
-            turn[k] = seconds;
-            timings.fastest[k] = timings.fastest[k].min(seconds);
-            timings.slowest[k] = timings.slowest[k].max(seconds);
-        }
-        timings.turns.push(turn);
-    }
-    timings
+    let turns = (0..repeat)
+        .map(|_| {
+            let mut turn = [f64::NAN; N];
+            for (seconds, run) in turn.iter_mut().zip(runs.iter_mut()) {
+                *seconds = run();
+            }
+            turn
+        })
+        .collect();
+    Timings { turns }
 }
 
 /// Seconds for the floor over all files.
