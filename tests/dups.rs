@@ -31,17 +31,35 @@ fn strings(frame: &polars::prelude::DataFrame, column: &str) -> Vec<String> {
 
 /// The seed's dataset, extracted into `dir/out`.
 fn extract_seed(dir: &Path) -> std::path::PathBuf {
-    let seed = Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus/seed/000_154ac4639b0e3315.txt");
+    extract(&[&corpus_file("seed/000_154ac4639b0e3315.txt")], dir)
+}
+
+/// A file of the bundled corpus.
+fn corpus_file(path: &str) -> std::path::PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("corpus")
+        .join(path)
+}
+
+/// Extracts `inputs` into `dir/out`; returns that dataset's directory.
+fn extract(inputs: &[&Path], dir: &Path) -> std::path::PathBuf {
     let out = dir.join("out");
-    let run = jixiao(&[
-        "extract",
-        seed.to_str().unwrap(),
-        "-o",
-        out.to_str().unwrap(),
-        "-q",
-    ]);
-    assert!(run.status.success());
+    let mut args = vec!["extract"];
+    args.extend(inputs.iter().map(|p| path_str(p)));
+    args.extend(["-o", path_str(&out), "-q"]);
+    run_ok(&args);
     out
+}
+
+/// Runs `dups` on the dataset `out`; returns the (cluster_id, similarity) of every member
+/// of `table_clusters` that is the `project_seq`-th project of its document.
+fn table_clusters_of_project(out: &Path, project_seq: i32) -> Vec<(i64, f64)> {
+    run_ok(&["dups", path_str(out), "-q"]);
+    table_cluster_members(out)
+        .into_iter()
+        .filter(|m| m.1 == project_seq)
+        .map(|(id, _, similarity)| (id, similarity))
+        .collect()
 }
 
 /// The rows of `table_clusters` in `dir/dups`: (cluster_id, project_seq, similarity).
@@ -87,7 +105,6 @@ fn path_str(path: &Path) -> &str {
 /// extracted to `dir/out`; returns both.
 fn planted_dataset(dir: &Path, docs: u32, seed: u32) -> (std::path::PathBuf, std::path::PathBuf) {
     let corpus = dir.join("corpus");
-    let out = dir.join("out");
     let (docs, seed) = (docs.to_string(), seed.to_string());
     run_ok(&[
         "synth",
@@ -99,13 +116,7 @@ fn planted_dataset(dir: &Path, docs: u32, seed: u32) -> (std::path::PathBuf, std
         "-o",
         path_str(&corpus),
     ]);
-    run_ok(&[
-        "extract",
-        path_str(&corpus.join("docs")),
-        "-o",
-        path_str(&out),
-        "-q",
-    ]);
+    let out = extract(&[&corpus.join("docs")], dir);
     (corpus, out)
 }
 
@@ -238,23 +249,15 @@ fn a_cut_off_table_in_two_copies_of_a_document_still_lies_inside_the_template() 
     // The seed as text and as DOCX: both copies' fifth project ends in the same cut-off
     // row, which must not count as one of the template's rows because it stands twice.
     let dir = tempfile::tempdir().unwrap();
-    let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus");
-    let out = dir.path().join("out");
-    run_ok(&[
-        "extract",
-        path_str(&corpus.join("seed/000_154ac4639b0e3315.txt")),
-        path_str(&corpus.join("docx/seed.docx")),
-        "-o",
-        path_str(&out),
-        "-q",
-    ]);
-    run_ok(&["dups", path_str(&out), "-q"]);
+    let out = extract(
+        &[
+            &corpus_file("seed/000_154ac4639b0e3315.txt"),
+            &corpus_file("docx/seed.docx"),
+        ],
+        dir.path(),
+    );
+    let cut_off = table_clusters_of_project(&out, 5);
     let members = table_cluster_members(&out);
-    let cut_off: Vec<(i64, f64)> = members
-        .iter()
-        .filter(|m| m.1 == 5)
-        .map(|&(id, _, similarity)| (id, similarity))
-        .collect();
     assert_eq!(cut_off, [(1, 1.0), (1, 1.0)], "{members:?}");
     let in_first = members.iter().filter(|m| m.0 == 1).count();
     assert_eq!(in_first, 8, "four projects in each copy: {members:?}");
@@ -265,25 +268,16 @@ fn two_copies_of_a_table_cut_off_where_no_complete_copy_exists_match_each_other(
     // The seed cut inside project 3, whose indicator table stands nowhere else, once with
     // LF and once with CRLF line ends: no row of the two cut-off tables is in a complete
     // table, so they are matched to each other as they are.
-    let seed = std::fs::read_to_string(
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus/seed/000_154ac4639b0e3315.txt"),
-    )
-    .unwrap();
+    let seed = std::fs::read_to_string(corpus_file("seed/000_154ac4639b0e3315.txt")).unwrap();
     let cut = seed.find("\t通过日常工作稳定运转\n").unwrap() + "\t通过日常工作稳定运转\n".len();
     let dir = tempfile::tempdir().unwrap();
     let corpus = dir.path().join("corpus");
     std::fs::create_dir(&corpus).unwrap();
     std::fs::write(corpus.join("lf.txt"), &seed[..cut]).unwrap();
     std::fs::write(corpus.join("crlf.txt"), seed[..cut].replace('\n', "\r\n")).unwrap();
-    let out = dir.path().join("out");
-    run_ok(&["extract", path_str(&corpus), "-o", path_str(&out), "-q"]);
-    run_ok(&["dups", path_str(&out), "-q"]);
+    let out = extract(&[&corpus], dir.path());
+    let cut_off = table_clusters_of_project(&out, 3);
     let members = table_cluster_members(&out);
-    let cut_off: Vec<(i64, f64)> = members
-        .iter()
-        .filter(|m| m.1 == 3)
-        .map(|&(id, _, similarity)| (id, similarity))
-        .collect();
     assert_eq!(cut_off.len(), 2, "{members:?}");
     assert_eq!(cut_off[0].0, cut_off[1].0, "one cluster: {members:?}");
     assert!(cut_off.iter().all(|&(_, s)| s == 1.0), "{members:?}");
@@ -435,10 +429,7 @@ fn one_table_pasted_into_a_thousand_projects_is_one_cluster() {
     let dir = tempfile::tempdir().unwrap();
     let docs = dir.path().join("docs");
     std::fs::create_dir_all(&docs).unwrap();
-    let seed = std::fs::read_to_string(
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus/seed/000_154ac4639b0e3315.txt"),
-    )
-    .unwrap();
+    let seed = std::fs::read_to_string(corpus_file("seed/000_154ac4639b0e3315.txt")).unwrap();
     for i in 0..250 {
         std::fs::write(
             docs.join(format!("{i:03}.txt")),
@@ -446,8 +437,7 @@ fn one_table_pasted_into_a_thousand_projects_is_one_cluster() {
         )
         .unwrap();
     }
-    let out = dir.path().join("out");
-    run_ok(&["extract", path_str(&docs), "-o", path_str(&out), "-q"]);
+    let out = extract(&[&docs], dir.path());
     run_ok(&["dups", path_str(&out), "-q"]);
     let clusters = table(&out, "table_clusters");
     let ids: Vec<i64> = clusters
