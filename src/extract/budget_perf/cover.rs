@@ -9,7 +9,7 @@ use crate::read::Paragraph;
 pub struct Cover {
     /// Title line.
     pub title: Option<String>,
-    /// Year from the title.
+    /// Year from the title, if it states one.
     pub year: Option<i32>,
     /// Department line.
     pub department: Option<String>,
@@ -43,7 +43,7 @@ pub fn read<'p>(paragraphs: impl Iterator<Item = &'p Paragraph>, vocab: &Vocab) 
         if cover.title.is_none() {
             if let Some(caps) = vocab.cover.title.captures(&normalized) {
                 cover.title = Some(text.to_string());
-                cover.year = caps["year"].parse().ok();
+                cover.year = caps.name("year").and_then(|y| y.as_str().parse().ok());
                 continue;
             }
         }

@@ -82,6 +82,14 @@ pub fn extract(
         || toc_start.is_some()
         || recognised
         || !out.projects.is_empty();
+    if found.anything_recognised && found.cover.year.is_none() {
+        diagnostics.push(Diagnostic::new(
+            Severity::Warning,
+            "no_year",
+            "the cover states no budget year (as in `2021年部门预算绩效文本`): the year is left empty",
+            Default::default(),
+        ));
+    }
     found
 }
 
