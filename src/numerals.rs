@@ -20,6 +20,23 @@ pub fn parse_chinese(text: &str) -> Option<u32> {
     }
 }
 
+/// Value of a number written digit by digit, in Arabic or Chinese digits, as years are
+/// (`2021`, `二〇二一`, `二零二一`).
+pub fn parse_digits(text: &str) -> Option<u32> {
+    if text.is_empty() {
+        return None;
+    }
+    text.chars().try_fold(0u32, |value, c| {
+        let digit = match c {
+            '〇' | '○' => 0,
+            _ => c
+                .to_digit(10)
+                .or_else(|| DIGITS.iter().position(|d| *d == c).map(|p| p as u32))?,
+        };
+        value.checked_mul(10)?.checked_add(digit)
+    })
+}
+
 /// The Chinese numeral for 1..=99; other numbers in Arabic digits.
 pub fn to_chinese(n: u32) -> String {
     let digit = |d: u32| DIGITS[d as usize].to_string();
@@ -36,6 +53,16 @@ pub fn to_chinese(n: u32) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn years_read_digit_by_digit_in_either_script() {
+        assert_eq!(parse_digits("2021"), Some(2021));
+        assert_eq!(parse_digits("二〇二一"), Some(2021));
+        assert_eq!(parse_digits("二零一九"), Some(2019));
+        assert_eq!(parse_digits("二○二五"), Some(2025));
+        assert_eq!(parse_digits("二十一"), None);
+        assert_eq!(parse_digits(""), None);
+    }
 
     #[test]
     fn round_trip() {

@@ -2,6 +2,7 @@
 
 use super::super::records::Document;
 use super::super::vocab::{normalize, Vocab};
+use crate::numerals::parse_digits;
 use crate::read::Paragraph;
 
 /// What the cover says.
@@ -43,7 +44,10 @@ pub fn read<'p>(paragraphs: impl Iterator<Item = &'p Paragraph>, vocab: &Vocab) 
         if cover.title.is_none() {
             if let Some(caps) = vocab.cover.title.captures(&normalized) {
                 cover.title = Some(text.to_string());
-                cover.year = caps.name("year").and_then(|y| y.as_str().parse().ok());
+                cover.year = caps
+                    .name("year")
+                    .and_then(|y| parse_digits(y.as_str()))
+                    .and_then(|y| i32::try_from(y).ok());
                 continue;
             }
         }
@@ -76,4 +80,38 @@ fn strip_suffix(text: &str, suffixes: &[String]) -> Option<String> {
         .find_map(|s| text.strip_suffix(s.as_str()))
         .map(|who| who.trim().to_string())
         .filter(|who| !who.is_empty())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diag::Loc;
+
+    fn cover_of(lines: &[&str]) -> Cover {
+        let paragraphs: Vec<Paragraph> = lines
+            .iter()
+            .map(|text| Paragraph {
+                text: text.to_string(),
+                fields: Vec::new(),
+                loc: Loc::default(),
+            })
+            .collect();
+        read(paragraphs.iter(), &Vocab::builtin())
+    }
+
+    #[test]
+    fn the_year_is_read_from_the_title_in_either_script() {
+        for (title, year) in [
+            ("2021年部门预算绩效文本", Some(2021)),
+            ("２０２２年度部门预算绩效目标", Some(2022)),
+            ("二〇二三年度部门预算绩效文本", Some(2023)),
+            ("二零一九年部门预算绩效目标", Some(2019)),
+            ("部门预算绩效目标", None),
+        ] {
+            let cover = cover_of(&["财政局部门", title, "财政局编制"]);
+            assert_eq!(cover.title.as_deref(), Some(title), "{title}");
+            assert_eq!(cover.year, year, "{title}");
+            assert_eq!(cover.department.as_deref(), Some("财政局部门"), "{title}");
+        }
+    }
 }
