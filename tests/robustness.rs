@@ -70,6 +70,49 @@ fn cut_off_and_corrupted_documents_never_crash() {
 }
 
 #[test]
+fn a_damaged_utf8_export_is_still_read_as_utf8() {
+    // One broken byte used to send the whole file to GB18030, garbling every character:
+    // the document failed. Now only the broken bytes are lost.
+    let vocab = Vocab::builtin();
+    let original = corpus("seed/000_154ac4639b0e3315.txt");
+    let inside_a_character = |at: usize| original[at] & 0xC0 == 0x80;
+    // Cut past the table of contents: a file cut inside its cover has no body to find.
+    let cuts = positions(original.len(), 200, 3)
+        .into_iter()
+        .filter(|&cut| cut > original.len() / 4 && inside_a_character(cut))
+        .map(|cut| (format!("cut at {cut}"), original[..cut].to_vec()));
+    // A flip in a Chinese character's bytes (ASCII bytes flip into other ASCII bytes).
+    let flips = positions(original.len(), 80, 4)
+        .into_iter()
+        .filter(|&at| original[at] >= 0x80)
+        .map(|at| {
+            let mut flipped = original.clone();
+            flipped[at] ^= 0x5A;
+            (format!("byte {at} flipped"), flipped)
+        });
+    let mut checked = 0;
+    for (name, bytes) in cuts.chain(flips) {
+        assert!(
+            std::str::from_utf8(&bytes).is_err(),
+            "{name}: still valid UTF-8"
+        );
+        let extraction = process_bytes(name.clone(), &bytes, &vocab);
+        let document = &extraction.documents[0];
+        assert_eq!(document.encoding.as_deref(), Some("UTF-8"), "{name}");
+        assert_ne!(document.status, "failed", "{name}");
+        assert!(
+            extraction
+                .diagnostics
+                .iter()
+                .any(|d| d.code == "undecodable_bytes"),
+            "{name}"
+        );
+        checked += 1;
+    }
+    assert!(checked > 60, "only {checked} damaged copies");
+}
+
+#[test]
 fn corrupted_document_xml_never_crashes() {
     let vocab = Vocab::builtin();
     let docx = corpus("docx/constructs.docx");

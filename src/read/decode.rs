@@ -1,6 +1,6 @@
-//! Bytes → text: byte-order marks, UTF-8, UTF-16, and GB18030 (a superset of GBK) when
-//! the bytes are not UTF-8. Decoding never fails: undecodable bytes become U+FFFD and
-//! are counted.
+//! Bytes → text: byte-order marks, UTF-8 (also with a few broken bytes), UTF-16, and
+//! GB18030 (a superset of GBK) when the bytes are not UTF-8. Decoding never fails:
+//! undecodable bytes become U+FFFD.
 
 use encoding_rs::{Encoding, GB18030, UTF_8};
 use std::borrow::Cow;
@@ -34,12 +34,43 @@ pub fn decode(bytes: &[u8]) -> Decoded<'_> {
             had_errors: false,
         };
     }
+    if is_damaged_utf8(bytes) {
+        return Decoded {
+            text: String::from_utf8_lossy(bytes),
+            encoding: UTF_8.name(),
+            had_errors: true,
+        };
+    }
     let (text, had_errors) = GB18030.decode_without_bom_handling(bytes);
     Decoded {
         text,
         encoding: "GB18030",
         had_errors,
     }
+}
+
+/// True for UTF-8 with a few broken sequences (a damaged copy, or one cut off inside a
+/// character), rather than another encoding. Read as UTF-8, GBK text breaks at nearly
+/// every Chinese character and only about one in ten happens to form a valid sequence,
+/// while a damaged UTF-8 file is valid around its few broken bytes; so the file counts as
+/// UTF-8 when its valid non-ASCII characters outnumber its broken sequences eight to one.
+/// Decoding it as GB18030 instead would garble every character of the document for the
+/// sake of a few bytes.
+fn is_damaged_utf8(bytes: &[u8]) -> bool {
+    let (mut valid, mut broken) = (0usize, 0usize);
+    for chunk in bytes.utf8_chunks() {
+        // A character's first byte is 0xC0 or above; its other bytes are below.
+        valid += chunk.valid().bytes().filter(|b| *b >= 0xC0).count();
+        if !chunk.invalid().is_empty() {
+            broken += 1;
+            // GBK shows itself within its first Chinese characters: stop reading it as
+            // UTF-8 there (checking all of it would cost as much as decoding it).
+            if broken >= 16 && valid < broken {
+                return false;
+            }
+        }
+    }
+    valid >= 8 * broken
 }
 
 #[cfg(test)]
@@ -81,6 +112,23 @@ mod tests {
         assert_eq!(decoded.encoding, "GB18030");
         assert_eq!(decoded.text, format!("{opening}单位：元"));
         assert!(!decoded.had_errors);
+    }
+
+    #[test]
+    fn damaged_utf8_stays_utf8_with_the_broken_bytes_replaced() {
+        let text = "一级指标\t产出指标\t数量指标\n".repeat(5);
+        let mut bytes = text.clone().into_bytes();
+        bytes.insert(13, 0xFF); // before 产
+        bytes.insert(40, 0x80); // before the second line's 一
+        let decoded = decode(&bytes);
+        assert_eq!(decoded.encoding, "UTF-8");
+        assert!(decoded.had_errors);
+        assert_eq!(decoded.text.matches('\u{FFFD}').count(), 2);
+        assert_eq!(decoded.text.replace('\u{FFFD}', ""), text);
+        // GBK that happens to hold valid UTF-8 sequences here and there is still GBK.
+        let chinese = "项目名称单位资金总额".repeat(20);
+        let (gbk, _, _) = GB18030.encode(&chinese);
+        assert_eq!(decode(&gbk).encoding, "GB18030");
     }
 
     #[test]

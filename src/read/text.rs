@@ -11,6 +11,22 @@ use super::fields::split_inline_tc;
 use super::{Block, Cell, Paragraph, ReadDocument, Row, Table};
 use crate::diag::{Diagnostic, Loc, Severity};
 
+/// The warning for a text whose undecodable bytes were replaced by U+FFFD: how many
+/// characters were replaced, and the line of the first.
+fn undecodable(text: &str, encoding: &str) -> Diagnostic {
+    let replaced = text.matches('\u{FFFD}').count();
+    // Lines end as `for_each_line` ends them: at LF, CRLF or a lone CR.
+    let line_of =
+        |before: &str| before.matches(['\n', '\r']).count() - before.matches("\r\n").count() + 1;
+    let first_line = text.find('\u{FFFD}').map(|at| line_of(&text[..at]) as u32);
+    Diagnostic::new(
+        Severity::Warning,
+        "undecodable_bytes",
+        format!("{replaced} byte sequences are not valid {encoding}; they were replaced by U+FFFD"),
+        first_line.map(Loc::line).unwrap_or_default(),
+    )
+}
+
 /// Reads a text export from its bytes.
 pub fn read(bytes: &[u8]) -> ReadDocument {
     let decoded = decode(bytes);
@@ -23,15 +39,7 @@ pub fn read(bytes: &[u8]) -> ReadDocument {
     builder.finish_table();
     let mut diagnostics = Vec::new();
     if decoded.had_errors {
-        diagnostics.push(Diagnostic::new(
-            Severity::Warning,
-            "undecodable_bytes",
-            format!(
-                "some bytes are not valid {}; they were replaced by U+FFFD",
-                decoded.encoding
-            ),
-            Loc::default(),
-        ));
+        diagnostics.push(undecodable(&decoded.text, decoded.encoding));
     }
     ReadDocument {
         blocks: builder.blocks,
@@ -272,6 +280,31 @@ mod tests {
             let mut lines = Vec::new();
             for_each_line(text, |line| lines.push(line));
             assert_eq!(lines, reference_lines(text), "{text:?}");
+        }
+    }
+
+    #[test]
+    fn broken_bytes_are_counted_and_located_on_their_line() {
+        for end in ["\n", "\r\n", "\r"] {
+            let title = "部门预算绩效文本".repeat(3);
+            let text = [title.as_str(), "\t项目名称", "\t校舍维修", ""].join(end);
+            let mut bytes = text.into_bytes();
+            // Before 修 and before 维, on the third line.
+            let before_last = bytes.len() - end.len() - 3;
+            bytes.insert(before_last, 0xFF);
+            bytes.insert(before_last - 3, 0xFE);
+            let doc = read(&bytes);
+            assert_eq!(doc.encoding, Some("UTF-8"), "{end:?}");
+            let [warning] = doc.diagnostics.as_slice() else {
+                panic!("{:?}", doc.diagnostics)
+            };
+            assert_eq!(warning.code, "undecodable_bytes");
+            assert_eq!(warning.loc.line, Some(3), "{end:?}");
+            assert!(
+                warning.message.starts_with("2 byte sequences"),
+                "{}",
+                warning.message
+            );
         }
     }
 
