@@ -113,6 +113,68 @@ fn a_damaged_utf8_export_is_still_read_as_utf8() {
 }
 
 #[test]
+fn a_docx_cut_off_keeps_what_its_document_part_held() {
+    // Cut off, an archive loses its central directory (at its end); word/document.xml is
+    // then read from its local header, as far as its data goes.
+    let vocab = Vocab::builtin();
+    let original = corpus("docx/seed.docx");
+    let whole = process_bytes("whole".into(), &original, &vocab);
+    let find = |what: &[u8], from: usize| {
+        from + original[from..]
+            .windows(what.len())
+            .position(|w| w == what)
+            .unwrap()
+    };
+    let data_start = find(b"word/document.xml", 0) + "word/document.xml".len();
+    let data_end = find(b"PK\x03\x04", data_start);
+    let mut cuts = positions(original.len() - data_start, 30, 5);
+    cuts.push(data_end - data_start);
+    let (mut inside, mut after) = (0, 0);
+    for cut in cuts
+        .into_iter()
+        .map(|c| data_start + c)
+        .filter(|&c| c > data_start + 1500)
+    {
+        let name = format!("seed.docx cut at {cut}");
+        let extraction = process_bytes(name.clone(), &original[..cut], &vocab);
+        let document = &extraction.documents[0];
+        assert!(
+            extraction
+                .diagnostics
+                .iter()
+                .any(|d| d.code == "damaged_archive"),
+            "{name}"
+        );
+        assert_eq!(document.year, whole.documents[0].year, "{name}");
+        assert_eq!(document.title, whole.documents[0].title, "{name}");
+        if cut < data_end {
+            inside += 1;
+            assert_eq!(document.status, "partial", "{name}");
+            assert!(extraction.projects.len() <= whole.projects.len(), "{name}");
+        } else {
+            after += 1;
+            assert_eq!(document.status, whole.documents[0].status, "{name}");
+            // The same rows but for the document id (a hash of the file's bytes).
+            let same = |rows: String| rows.replace(&*document.doc_id, &whole.documents[0].doc_id);
+            assert_eq!(
+                same(format!("{:?}", extraction.projects)),
+                format!("{:?}", whole.projects),
+                "{name}"
+            );
+            assert_eq!(
+                same(format!("{:?}", extraction.indicators)),
+                format!("{:?}", whole.indicators),
+                "{name}"
+            );
+        }
+    }
+    assert!(
+        inside >= 2 && after >= 2,
+        "cuts inside the part: {inside}, after it: {after}"
+    );
+}
+
+#[test]
 fn corrupted_document_xml_never_crashes() {
     let vocab = Vocab::builtin();
     let docx = corpus("docx/constructs.docx");

@@ -5,9 +5,11 @@
 
 mod body;
 mod numbering;
+mod salvage;
 mod xml;
 
 use super::{ReadDocument, ReadError};
+use crate::diag::{Diagnostic, Severity};
 use numbering::LazyNumbering;
 use std::cell::RefCell;
 use std::io::{Cursor, Read};
@@ -23,10 +25,27 @@ const KEEP_BUFFER: usize = 16 * 1024 * 1024;
 const MAX_RATIO: u64 = 200;
 const RATIO_FLOOR: u64 = 16 * 1024 * 1024;
 
-/// Reads a DOCX document from its bytes.
+/// Reads a DOCX document from its bytes. An archive whose central directory is missing
+/// or wrong (a file cut off, bytes inserted or lost) is read from its parts' local
+/// headers instead, with a `damaged_archive` warning.
 pub fn read(bytes: &[u8]) -> Result<ReadDocument, ReadError> {
-    let mut archive = ::zip::ZipArchive::new(Cursor::new(bytes))
-        .map_err(|e| ReadError::Unsupported(format!("not a readable zip archive: {e}")))?;
+    let damage = match ::zip::ZipArchive::new(Cursor::new(bytes)) {
+        Ok(archive) => match read_archive(archive) {
+            Err(Damaged(why)) => why,
+            Ok(read) => return read,
+        },
+        Err(e) => format!("not a readable zip archive: {e}"),
+    };
+    salvage(bytes, &damage).unwrap_or(Err(ReadError::Unsupported(damage)))
+}
+
+/// The archive's directory could not lead to `word/document.xml`: why.
+struct Damaged(String);
+
+/// Reads the document through the archive's central directory.
+fn read_archive(
+    mut archive: ::zip::ZipArchive<Cursor<&[u8]>>,
+) -> Result<Result<ReadDocument, ReadError>, Damaged> {
     let mut numbering_archive = archive.clone();
     let numbering = LazyNumbering::new(Box::new(move || {
         read_small_part(
@@ -36,12 +55,50 @@ pub fn read(bytes: &[u8]) -> Result<ReadDocument, ReadError> {
         )
         .map_err(|e| e.to_string())
     }));
-    let part = archive.by_name("word/document.xml").map_err(|e| match e {
-        ::zip::result::ZipError::FileNotFound => ReadError::Unsupported(
+    let part = match archive.by_name("word/document.xml") {
+        Ok(part) => part,
+        Err(::zip::result::ZipError::FileNotFound) => return Ok(Err(ReadError::Unsupported(
             "a zip archive without word/document.xml: not a Word document (an .xlsx, .pptx or other zip?)".into(),
-        ),
-        other => part_error("word/document.xml", other),
+        ))),
+        Err(e) => match part_error("word/document.xml", e) {
+            ReadError::Unsupported(why) => return Err(Damaged(why)),
+            other => return Ok(Err(other)),
+        },
+    };
+    Ok(read_document_xml(part, &numbering))
+}
+
+/// Reads the document from the local headers of a damaged archive; `None` when no local
+/// header names `word/document.xml`.
+fn salvage(bytes: &[u8], damage: &str) -> Option<Result<ReadDocument, ReadError>> {
+    let numbering = LazyNumbering::new(Box::new(move || {
+        salvage::read_small_part(bytes, "word/numbering.xml", MAX_NUMBERING_XML).map(Some)
+    }));
+    let read = salvage::read_part(bytes, "word/document.xml", |part| {
+        read_document_xml(part, &numbering)
     })?;
+    let mut document = match read {
+        Ok(Ok(document)) => document,
+        Ok(Err(e)) => return Some(Err(e)),
+        Err(e) => return Some(Err(part_error("word/document.xml", e))),
+    };
+    document.diagnostics.insert(
+        0,
+        Diagnostic::new(
+            Severity::Warning,
+            "damaged_archive",
+            format!("{damage}; word/document.xml was read from its local header"),
+            Default::default(),
+        ),
+    );
+    Some(Ok(document))
+}
+
+/// Inflates `word/document.xml` (as far as it goes) and reads its body.
+fn read_document_xml(
+    part: ::zip::read::ZipFile<'_, impl Read>,
+    numbering: &LazyNumbering<'_>,
+) -> Result<ReadDocument, ReadError> {
     check_size(
         "word/document.xml",
         part.size(),
@@ -51,7 +108,7 @@ pub fn read(bytes: &[u8]) -> Result<ReadDocument, ReadError> {
     let size = part.size();
     let output = with_buffer(|buffer| {
         let (len, broken) = inflate(part.take(MAX_DOCUMENT_XML), buffer, size as usize);
-        body::read_body(&buffer[..len], &numbering, broken)
+        body::read_body(&buffer[..len], numbering, broken)
     });
     Ok(ReadDocument {
         blocks: output.blocks,

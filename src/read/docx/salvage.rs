@@ -1,0 +1,120 @@
+//! Parts of a damaged archive, read from their local headers. A zip names each part twice:
+//! in the central directory at its end, which `ZipArchive` reads, and in a local header
+//! just before the part's data. A file cut off loses the directory; bytes inserted or lost
+//! make the directory point to the wrong places. The local header still stands before its
+//! data, and the zip crate's stream reader reads a part from there.
+
+use memchr::memmem;
+use std::io::Read;
+use zip::read::{read_zipfile_from_stream_with_compressed_size, ZipFile};
+use zip::result::ZipError;
+
+const LOCAL_HEADER: &[u8] = b"PK\x03\x04";
+/// Bytes of a local header before the part's name; its name length is at byte 26.
+const FIXED_HEADER: usize = 30;
+
+/// Offset of the first local header naming `name`.
+fn local_header(bytes: &[u8], name: &str) -> Option<usize> {
+    memmem::find_iter(bytes, LOCAL_HEADER).find(|&at| {
+        let name_len = bytes
+            .get(at + 26..at + 28)
+            .map(|b| usize::from(u16::from_le_bytes([b[0], b[1]])));
+        name_len.is_some_and(|len| {
+            bytes.get(at + FIXED_HEADER..at + FIXED_HEADER + len) == Some(name.as_bytes())
+        })
+    })
+}
+
+/// Runs `read` on the part `name`, read from its local header; `None` when no local
+/// header names it. The part reads as far as its data goes: a part cut off ends in an
+/// error, as does one whose checksum does not match.
+pub fn read_part<T>(
+    bytes: &[u8],
+    name: &str,
+    read: impl FnOnce(ZipFile<'_, &[u8]>) -> T,
+) -> Option<Result<T, ZipError>> {
+    let at = local_header(bytes, name)?;
+    let mut stream = &bytes[at..];
+    // A part whose sizes follow its data (a data descriptor) may run to the end of the
+    // file; a deflate stream ends itself.
+    let at_most = stream.len() as u64;
+    let read = match read_zipfile_from_stream_with_compressed_size(&mut stream, at_most) {
+        Ok(Some(part)) => Ok(read(part)),
+        Ok(None) => Err(ZipError::InvalidArchive("no local header".into())),
+        Err(e) => Err(e),
+    };
+    Some(read)
+}
+
+/// Reads a small part whole. Only a part the document needs is asked for (a numbered
+/// paragraph needs `word/numbering.xml`), so a part not found is an error: it was in
+/// the part of the archive that is lost.
+pub fn read_small_part(bytes: &[u8], name: &str, limit: u64) -> Result<String, String> {
+    let read = read_part(bytes, name, |part| {
+        let mut text = String::new();
+        part.take(limit).read_to_string(&mut text).map(|_| text)
+    });
+    match read {
+        None => Err(format!(
+            "{name} is not in what is left of the damaged archive"
+        )),
+        Some(Err(e)) => Err(format!(
+            "{name} cannot be read from the damaged archive: {e}"
+        )),
+        Some(Ok(Err(e))) => Err(format!("{name} cannot be decompressed: {e}")),
+        Some(Ok(Ok(text))) => Ok(text),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write;
+    use zip::write::SimpleFileOptions;
+
+    fn archive(parts: &[(&str, &str)]) -> Vec<u8> {
+        let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+        for (name, text) in parts {
+            zip.start_file(*name, SimpleFileOptions::default()).unwrap();
+            zip.write_all(text.as_bytes()).unwrap();
+        }
+        zip.finish().unwrap().into_inner()
+    }
+
+    #[test]
+    fn a_part_is_found_by_its_local_header_without_the_central_directory() {
+        let body = "<w:document>正文</w:document>".repeat(50);
+        let bytes = archive(&[
+            ("[Content_Types].xml", "<Types/>"),
+            ("word/document.xml", &body),
+        ]);
+        // Cut the central directory off, and put junk before everything.
+        let cut = memmem::rfind(&bytes, b"PK\x01\x02").unwrap();
+        let damaged = [b"junk".as_slice(), &bytes[..cut]].concat();
+        assert!(zip::ZipArchive::new(std::io::Cursor::new(&damaged)).is_err());
+        assert_eq!(
+            read_small_part(&damaged, "word/document.xml", 1 << 20),
+            Ok(body)
+        );
+        assert!(read_small_part(&damaged, "word/numbering.xml", 1 << 20).is_err());
+    }
+
+    #[test]
+    fn a_part_cut_off_reads_as_far_as_it_goes_then_fails() {
+        // Varied text, so that its compressed data is most of the archive.
+        let body: String = (0..3000)
+            .map(|i| format!("<w:p>{}</w:p>", i * 7919))
+            .collect();
+        let bytes = archive(&[("word/document.xml", &body)]);
+        let cut = &bytes[..bytes.len() / 2];
+        let (text, error) = read_part(cut, "word/document.xml", |mut part| {
+            let mut text = Vec::new();
+            let error = part.read_to_end(&mut text).err();
+            (text, error)
+        })
+        .unwrap()
+        .unwrap();
+        assert!(error.is_some());
+        assert!(!text.is_empty() && body.as_bytes().starts_with(&text));
+    }
+}
