@@ -6,21 +6,29 @@
 
 use memchr::memmem;
 use std::io::Read;
-use zip::read::{read_zipfile_from_stream_with_compressed_size, ZipFile};
+use zip::read::{read_zipfile_from_stream_with_options, ZipFile, ZipReadOptions};
 use zip::result::ZipError;
 
 const LOCAL_HEADER: &[u8] = b"PK\x03\x04";
-/// Bytes of a local header before the part's name; its name length is at byte 26.
+/// Bytes of a local header before the part's name; its flags are at byte 6, its name's
+/// length at byte 26.
 const FIXED_HEADER: usize = 30;
+/// The flag of a part whose checksum and sizes follow its data instead of standing in its
+/// local header.
+const DATA_DESCRIPTOR: u16 = 1 << 3;
+
+fn u16_at(bytes: &[u8], at: usize) -> Option<u16> {
+    bytes
+        .get(at..at + 2)
+        .map(|b| u16::from_le_bytes([b[0], b[1]]))
+}
 
 /// Offset of the first local header naming `name`.
 fn local_header(bytes: &[u8], name: &str) -> Option<usize> {
     memmem::find_iter(bytes, LOCAL_HEADER).find(|&at| {
-        let name_len = bytes
-            .get(at + 26..at + 28)
-            .map(|b| usize::from(u16::from_le_bytes([b[0], b[1]])));
-        name_len.is_some_and(|len| {
-            bytes.get(at + FIXED_HEADER..at + FIXED_HEADER + len) == Some(name.as_bytes())
+        u16_at(bytes, at + 26).is_some_and(|len| {
+            let name_at = at + FIXED_HEADER;
+            bytes.get(name_at..name_at + usize::from(len)) == Some(name.as_bytes())
         })
     })
 }
@@ -35,10 +43,13 @@ pub fn read_part<T>(
 ) -> Option<Result<T, ZipError>> {
     let at = local_header(bytes, name)?;
     let mut stream = &bytes[at..];
-    // A part whose sizes follow its data (a data descriptor) may run to the end of the
-    // file; a deflate stream ends itself.
-    let at_most = stream.len() as u64;
-    let read = match read_zipfile_from_stream_with_compressed_size(&mut stream, at_most) {
+    // A part whose sizes follow its data may run to the end of the file (a deflate
+    // stream ends itself); its checksum follows it too, so it cannot be checked here.
+    let descriptor = u16_at(bytes, at + 6).is_some_and(|flags| flags & DATA_DESCRIPTOR != 0);
+    let options = ZipReadOptions::new()
+        .override_compressed_size(stream.len() as u64)
+        .ignore_crc32(descriptor);
+    let read = match read_zipfile_from_stream_with_options(&mut stream, options) {
         Ok(Some(part)) => Ok(read(part)),
         Ok(None) => Err(ZipError::InvalidArchive("no local header".into())),
         Err(e) => Err(e),
@@ -97,6 +108,25 @@ mod tests {
             Ok(body)
         );
         assert!(read_small_part(&damaged, "word/numbering.xml", 1 << 20).is_err());
+    }
+
+    #[test]
+    fn a_part_whose_sizes_follow_its_data_is_read_whole() {
+        // Written to a stream, a zip cannot go back to fill in the local headers: the
+        // checksum and sizes follow each part's data instead.
+        let body: String = (0..500).map(|i| format!("<w:p>{i}</w:p>")).collect();
+        let mut zip = zip::ZipWriter::new_stream(Vec::new());
+        zip.start_file("word/document.xml", SimpleFileOptions::default())
+            .unwrap();
+        zip.write_all(body.as_bytes()).unwrap();
+        let bytes = zip.finish().unwrap().into_inner();
+        let at = local_header(&bytes, "word/document.xml").unwrap();
+        assert_ne!(u16_at(&bytes, at + 6).unwrap() & DATA_DESCRIPTOR, 0);
+        let cut = memmem::rfind(&bytes, b"PK\x01\x02").unwrap();
+        assert_eq!(
+            read_small_part(&bytes[..cut], "word/document.xml", 1 << 20),
+            Ok(body)
+        );
     }
 
     #[test]
