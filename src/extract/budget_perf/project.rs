@@ -102,6 +102,12 @@ impl<'v> ProjectBuilder<'v> {
         }
         self.rows_seen += 1;
         if let Some(columns) = self.indicator_header(row) {
+            // A header the vocabulary does not know (备注, 指标方向 …) names a column whose
+            // cells are each reported too; the header itself is reported here.
+            let known: Vec<bool> = (row.cells.iter().zip(&columns))
+                .map(|(cell, column)| column.is_some() || cell.text.is_empty())
+                .collect();
+            self.report_unused(&row.cells, &known, "heads no known indicator column");
             self.indicator_columns = Some(columns);
             self.header_cells = row.cells.len();
             self.group = None;
@@ -370,7 +376,11 @@ impl<'v> ProjectBuilder<'v> {
             value_op: target.as_ref().and_then(|t| t.op),
             value_num: target.as_ref().and_then(|t| t.num),
             value_num_max: target.as_ref().and_then(|t| t.num_max),
-            value_unit: target.as_ref().and_then(|t| t.unit.clone()).or(unit_column),
+            // The unit column, where the table has one, is the document's own word for the
+            // unit (the target's printed text, unit and all, stays in `value_raw`).
+            // Normalised as the target's unit is (`％` → `%`).
+            value_unit: (unit_column.as_deref().map(normalize))
+                .or_else(|| target.as_ref().and_then(|t| t.unit.clone())),
             value_kind: target.as_ref().map(|t| t.kind),
             value_raw,
             basis,
