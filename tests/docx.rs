@@ -277,6 +277,45 @@ fn a_zip_bomb_is_refused_before_it_is_inflated() {
 }
 
 #[test]
+fn a_zip_bomb_whose_sizes_follow_its_data_is_refused_in_a_damaged_archive_too() {
+    // Written to a stream, its local header declares no size; cut off, its archive has no
+    // directory that would: the bound is the ratio to the file's own size.
+    let huge = vec![b' '; 40 * 1024 * 1024];
+    let mut zip = zip::ZipWriter::new_stream(Vec::new());
+    zip.start_file(
+        "word/document.xml",
+        zip::write::SimpleFileOptions::default(),
+    )
+    .unwrap();
+    zip.write_all(&huge).unwrap();
+    let bytes = zip.finish().unwrap().into_inner();
+    let directory = bytes.windows(4).rposition(|w| w == b"PK\x01\x02").unwrap();
+    let (status, message) = failure(&bytes[..directory]);
+    assert_eq!(status, "failed");
+    assert!(
+        message.starts_with("too_large") && message.contains("zip bomb"),
+        "{message}"
+    );
+}
+
+#[test]
+fn a_document_part_whose_name_is_damaged_in_the_directory_is_still_read() {
+    // One changed byte in the directory's copy of the name: the directory no longer
+    // lists the part, but its local header still names it.
+    let mut bytes = std::fs::read(corpus("docx/seed.docx")).unwrap();
+    let name = b"word/document.xml";
+    let listed = bytes.windows(name.len()).rposition(|w| w == name).unwrap();
+    bytes[listed + 5] = b'D';
+    let extraction = process_bytes("renamed".into(), &bytes, &Vocab::builtin());
+    assert_ne!(extraction.documents[0].status, "failed");
+    assert_eq!(extraction.documents[0].year, Some(2021));
+    assert!(extraction
+        .diagnostics
+        .iter()
+        .any(|d| d.code == "damaged_archive" && d.message.contains("does not list")));
+}
+
+#[test]
 fn nested_tables_are_kept_apart_from_their_parent_cell() {
     let xml = r#"<w:document xmlns:w="w"><w:body><w:tbl><w:tr><w:tc><w:p><w:r><w:t>外</w:t></w:r></w:p>
         <w:tbl><w:tr><w:tc><w:p><w:r><w:t>内</w:t></w:r></w:p></w:tc></w:tr></w:tbl>

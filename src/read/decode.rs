@@ -50,10 +50,11 @@ pub fn decode(bytes: &[u8]) -> Decoded<'_> {
 }
 
 /// True for UTF-8 with a few broken sequences (a damaged copy, or one cut off inside a
-/// character), rather than another encoding. Read as UTF-8, GBK text breaks at nearly
-/// every Chinese character and only about one in ten happens to form a valid sequence,
-/// while a damaged UTF-8 file is valid around its few broken bytes; so the file counts as
-/// UTF-8 when its valid non-ASCII characters outnumber its broken sequences eight to one.
+/// character), rather than another encoding. Read as UTF-8, GBK text breaks at most of
+/// its Chinese characters (some byte pairs happen to form valid sequences: 5 of the 10
+/// characters of 项目名称单位资金总额, against 10 broken sequences), while a damaged
+/// UTF-8 file is valid around its few broken bytes; so the file counts as UTF-8 when its
+/// valid non-ASCII characters outnumber its broken sequences eight to one.
 /// Decoding it as GB18030 instead would garble every character of the document for the
 /// sake of a few bytes.
 fn is_damaged_utf8(bytes: &[u8]) -> bool {

@@ -12,7 +12,7 @@ use super::{Block, Cell, Paragraph, ReadDocument, Row, Table};
 use crate::diag::{Diagnostic, Loc, Severity};
 
 /// The warning for a text whose undecodable bytes were replaced by U+FFFD: how many
-/// characters were replaced, and the line of the first.
+/// U+FFFD the text holds, and the line of the first.
 fn undecodable(text: &str, encoding: &str) -> Diagnostic {
     let replaced = text.matches('\u{FFFD}').count();
     // Lines end as `for_each_line` ends them: at LF, CRLF or a lone CR.
@@ -22,7 +22,8 @@ fn undecodable(text: &str, encoding: &str) -> Diagnostic {
     Diagnostic::new(
         Severity::Warning,
         "undecodable_bytes",
-        format!("{replaced} byte sequences are not valid {encoding}; they were replaced by U+FFFD"),
+        // Counted in the text, so a U+FFFD the file itself held counts too.
+        format!("some bytes are not valid {encoding} and were replaced by U+FFFD; the text holds {replaced}"),
         first_line.map(Loc::line).unwrap_or_default(),
     )
 }
@@ -301,7 +302,7 @@ mod tests {
             assert_eq!(warning.code, "undecodable_bytes");
             assert_eq!(warning.loc.line, Some(3), "{end:?}");
             assert!(
-                warning.message.starts_with("2 byte sequences"),
+                warning.message.ends_with("the text holds 2"),
                 "{}",
                 warning.message
             );

@@ -341,10 +341,14 @@ impl<'v> ProjectBuilder<'v> {
         let columns = self.indicator_columns.as_deref().unwrap_or_default();
         let mut values: [Option<String>; INDICATOR_COLUMNS] = Default::default();
         let mut used: Vec<bool> = row.cells.iter().map(|c| c.text.is_empty()).collect();
+        let mut unit_cell = None;
         for (i, cell) in row.cells.iter().enumerate() {
             let Some(column) = columns.get(cell.column as usize).copied().flatten() else {
                 continue;
             };
+            if column == IndicatorColumn::Unit && !cell.text.is_empty() {
+                unit_cell = Some(cell);
+            }
             let slot = column as usize;
             let fill_down = matches!(column, IndicatorColumn::Level1 | IndicatorColumn::Level2)
                 && cell.text.is_empty();
@@ -363,6 +367,27 @@ impl<'v> ProjectBuilder<'v> {
         let target = value_raw
             .as_deref()
             .map(|v| parse_target(v, &self.vocab.values));
+        // The number is in the target's own unit where it prints one; a unit column that
+        // says otherwise is reported, not lost. Normalised as the target's unit is (`％`).
+        let target_unit = target.as_ref().and_then(|t| t.unit.clone());
+        let column_unit = unit_column.as_deref().map(normalize);
+        if let (Some(cell), Some(target_unit), Some(column_unit)) =
+            (unit_cell, &target_unit, &column_unit)
+        {
+            if target_unit != column_unit {
+                self.diags.push(Diagnostic::new(
+                    Severity::Warning,
+                    "unit_conflict",
+                    format!(
+                        "project {}: the unit column says `{}` but the target `{}` is in {target_unit}; value_unit keeps the target's",
+                        self.record.seq,
+                        cell.text,
+                        value_raw.as_deref().unwrap_or_default()
+                    ),
+                    cell.loc,
+                ));
+            }
+        }
         self.indicators.push(Indicator {
             doc_id: self.record.doc_id.clone(),
             project_seq: self.record.seq,
@@ -376,11 +401,7 @@ impl<'v> ProjectBuilder<'v> {
             value_op: target.as_ref().and_then(|t| t.op),
             value_num: target.as_ref().and_then(|t| t.num),
             value_num_max: target.as_ref().and_then(|t| t.num_max),
-            // The unit column, where the table has one, is the document's own word for the
-            // unit (the target's printed text, unit and all, stays in `value_raw`).
-            // Normalised as the target's unit is (`％` → `%`).
-            value_unit: (unit_column.as_deref().map(normalize))
-                .or_else(|| target.as_ref().and_then(|t| t.unit.clone())),
+            value_unit: target_unit.or(column_unit),
             value_kind: target.as_ref().map(|t| t.kind),
             value_raw,
             basis,

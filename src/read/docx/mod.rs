@@ -29,18 +29,28 @@ const RATIO_FLOOR: u64 = 16 * 1024 * 1024;
 /// or wrong (a file cut off, bytes inserted or lost) is read from its parts' local
 /// headers instead, with a `damaged_archive` warning.
 pub fn read(bytes: &[u8]) -> Result<ReadDocument, ReadError> {
-    let damage = match ::zip::ZipArchive::new(Cursor::new(bytes)) {
+    let Damaged { why, error } = match ::zip::ZipArchive::new(Cursor::new(bytes)) {
         Ok(archive) => match read_archive(archive) {
-            Err(Damaged(why)) => why,
             Ok(read) => return read,
+            Err(damaged) => damaged,
         },
-        Err(e) => format!("not a readable zip archive: {e}"),
+        Err(e) => {
+            let why = format!("not a readable zip archive: {e}");
+            Damaged {
+                error: ReadError::Unsupported(why.clone()),
+                why,
+            }
+        }
     };
-    salvage(bytes, &damage).unwrap_or(Err(ReadError::Unsupported(damage)))
+    salvage(bytes, &why).unwrap_or(Err(error))
 }
 
-/// The archive's directory could not lead to `word/document.xml`: why.
-struct Damaged(String);
+/// The archive's directory could not lead to `word/document.xml`: why, and the error
+/// to give if no local header leads to it either.
+struct Damaged {
+    why: String,
+    error: ReadError,
+}
 
 /// Reads the document through the archive's central directory.
 fn read_archive(
@@ -57,15 +67,24 @@ fn read_archive(
     }));
     let part = match archive.by_name("word/document.xml") {
         Ok(part) => part,
-        Err(::zip::result::ZipError::FileNotFound) => return Ok(Err(ReadError::Unsupported(
-            "a zip archive without word/document.xml: not a Word document (an .xlsx, .pptx or other zip?)".into(),
-        ))),
+        // Not a Word document, unless a damaged directory lost the part's name.
+        Err(::zip::result::ZipError::FileNotFound) => return Err(Damaged {
+            why: "the archive's directory does not list word/document.xml".into(),
+            error: ReadError::Unsupported(
+                "a zip archive without word/document.xml: not a Word document (an .xlsx, .pptx or other zip?)".into(),
+            ),
+        }),
         Err(e) => match part_error("word/document.xml", e) {
-            ReadError::Unsupported(why) => return Err(Damaged(why)),
+            ReadError::Unsupported(why) => {
+                return Err(Damaged {
+                    error: ReadError::Unsupported(why.clone()),
+                    why,
+                })
+            }
             other => return Ok(Err(other)),
         },
     };
-    Ok(read_document_xml(part, &numbering))
+    Ok(read_document_xml(part, &numbering, MAX_DOCUMENT_XML))
 }
 
 /// Reads the document from the local headers of a damaged archive; `None` when no local
@@ -74,8 +93,11 @@ fn salvage(bytes: &[u8], damage: &str) -> Option<Result<ReadDocument, ReadError>
     let numbering = LazyNumbering::new(Box::new(move || {
         salvage::read_small_part(bytes, "word/numbering.xml", MAX_NUMBERING_XML).map(Some)
     }));
+    // A part whose sizes follow its data declares none, so the ratio to the compressed
+    // bytes (at most the whole file) bounds it instead.
+    let limit = (bytes.len() as u64 * MAX_RATIO).clamp(RATIO_FLOOR, MAX_DOCUMENT_XML);
     let read = salvage::read_part(bytes, "word/document.xml", |part| {
-        read_document_xml(part, &numbering)
+        read_document_xml(part, &numbering, limit)
     })?;
     let mut document = match read {
         Ok(Ok(document)) => document,
@@ -94,22 +116,24 @@ fn salvage(bytes: &[u8], damage: &str) -> Option<Result<ReadDocument, ReadError>
     Some(Ok(document))
 }
 
-/// Inflates `word/document.xml` (as far as it goes) and reads its body.
+/// Inflates `word/document.xml` (as far as it goes, and refused past `limit` bytes
+/// whatever its header declared) and reads its body.
 fn read_document_xml(
     part: ::zip::read::ZipFile<'_, impl Read>,
     numbering: &LazyNumbering<'_>,
+    limit: u64,
 ) -> Result<ReadDocument, ReadError> {
-    check_size(
-        "word/document.xml",
-        part.size(),
-        part.compressed_size(),
-        MAX_DOCUMENT_XML,
-    )?;
-    let size = part.size();
+    let (size, compressed) = (part.size(), part.compressed_size());
+    check_size("word/document.xml", size, compressed, limit)?;
     let output = with_buffer(|buffer| {
-        let (len, broken) = inflate(part.take(MAX_DOCUMENT_XML), buffer, size as usize);
-        body::read_body(&buffer[..len], numbering, broken)
-    });
+        let (len, broken) = inflate(part.take(limit), buffer, size as usize);
+        ((len as u64) < limit).then(|| body::read_body(&buffer[..len], numbering, broken))
+    })
+    .ok_or_else(|| {
+        ReadError::TooLarge(format!(
+            "word/document.xml decompresses to {limit} bytes or more although its header declared {size}; refused as a possible zip bomb"
+        ))
+    })?;
     Ok(ReadDocument {
         blocks: output.blocks,
         encoding: None,

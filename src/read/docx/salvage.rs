@@ -16,6 +16,8 @@ const FIXED_HEADER: usize = 30;
 /// The flag of a part whose checksum and sizes follow its data instead of standing in its
 /// local header.
 const DATA_DESCRIPTOR: u16 = 1 << 3;
+/// The compression method of data stored as it is (its method is at byte 8).
+const STORED: u16 = 0;
 
 fn u16_at(bytes: &[u8], at: usize) -> Option<u16> {
     bytes
@@ -35,7 +37,7 @@ fn local_header(bytes: &[u8], name: &str) -> Option<usize> {
 
 /// Runs `read` on the part `name`, read from its local header; `None` when no local
 /// header names it. The part reads as far as its data goes: a part cut off ends in an
-/// error, as does one whose checksum does not match.
+/// error, as does one whose checksum (when its local header has it) does not match.
 pub fn read_part<T>(
     bytes: &[u8],
     name: &str,
@@ -46,6 +48,12 @@ pub fn read_part<T>(
     // A part whose sizes follow its data may run to the end of the file (a deflate
     // stream ends itself); its checksum follows it too, so it cannot be checked here.
     let descriptor = u16_at(bytes, at + 6).is_some_and(|flags| flags & DATA_DESCRIPTOR != 0);
+    if descriptor && u16_at(bytes, at + 8) == Some(STORED) {
+        // Stored data has no end of its own: nothing tells it from what follows.
+        return Some(Err(ZipError::UnsupportedArchive(
+            "a stored part whose size follows its data",
+        )));
+    }
     let options = ZipReadOptions::new()
         .override_compressed_size(stream.len() as u64)
         .ignore_crc32(descriptor);
@@ -63,7 +71,13 @@ pub fn read_part<T>(
 pub fn read_small_part(bytes: &[u8], name: &str, limit: u64) -> Result<String, String> {
     let read = read_part(bytes, name, |part| {
         let mut text = String::new();
-        part.take(limit).read_to_string(&mut text).map(|_| text)
+        part.take(limit).read_to_string(&mut text).and_then(|_| {
+            ((text.len() as u64) < limit)
+                .then_some(text)
+                .ok_or_else(|| {
+                    std::io::Error::other(format!("it decompresses to {limit} bytes or more"))
+                })
+        })
     });
     match read {
         None => Err(format!(
@@ -127,6 +141,23 @@ mod tests {
             read_small_part(&bytes[..cut], "word/document.xml", 1 << 20),
             Ok(body)
         );
+    }
+
+    #[test]
+    fn stored_data_whose_size_follows_it_is_refused() {
+        // Nothing marks where stored data ends: reading on would take in what follows.
+        let mut zip = zip::ZipWriter::new_stream(Vec::new());
+        let stored =
+            SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+        zip.start_file("word/document.xml", stored).unwrap();
+        zip.write_all(b"<w:document/>").unwrap();
+        zip.start_file("word/styles.xml", stored).unwrap();
+        zip.write_all(b"<w:styles/>").unwrap();
+        let bytes = zip.finish().unwrap().into_inner();
+        let at = local_header(&bytes, "word/document.xml").unwrap();
+        assert_ne!(u16_at(&bytes, at + 6).unwrap() & DATA_DESCRIPTOR, 0);
+        let error = read_small_part(&bytes, "word/document.xml", 1 << 20).unwrap_err();
+        assert!(error.contains("stored part"), "{error}");
     }
 
     #[test]
