@@ -11,36 +11,34 @@ use super::fields::split_inline_tc;
 use super::{Block, Cell, Paragraph, ReadDocument, Row, Table};
 use crate::diag::{Diagnostic, Loc, Severity};
 
-/// The warning for a text whose undecodable bytes were replaced by U+FFFD: how many
-/// U+FFFD the text holds, and the line of the first.
-fn undecodable(text: &str, encoding: &str) -> Diagnostic {
-    let replaced = text.matches('\u{FFFD}').count();
-    // Lines end as `for_each_line` ends them: at LF, CRLF or a lone CR.
-    let line_of =
-        |before: &str| before.matches(['\n', '\r']).count() - before.matches("\r\n").count() + 1;
-    let first_line = text.find('\u{FFFD}').map(|at| line_of(&text[..at]) as u32);
-    Diagnostic::new(
-        Severity::Warning,
-        "undecodable_bytes",
-        // Counted in the text, so a U+FFFD the file itself held counts too.
-        format!("some bytes are not valid {encoding} and were replaced by U+FFFD; the text holds {replaced}"),
-        first_line.map(Loc::line).unwrap_or_default(),
-    )
-}
-
 /// Reads a text export from its bytes.
 pub fn read(bytes: &[u8]) -> ReadDocument {
     let decoded = decode(bytes);
     let mut builder = Builder::default();
     let mut line_no = 0u32;
+    // Where the first undecodable byte was replaced by U+FFFD, if any was.
+    let mut first_replaced = None;
     for_each_line(&decoded.text, |line| {
         line_no += 1;
+        if decoded.had_errors && first_replaced.is_none() && line.contains('\u{FFFD}') {
+            first_replaced = Some(line_no);
+        }
         builder.line(line, line_no);
     });
     builder.finish_table();
     let mut diagnostics = Vec::new();
     if decoded.had_errors {
-        diagnostics.push(undecodable(&decoded.text, decoded.encoding));
+        // Counted in the text, so a U+FFFD the file itself held counts too.
+        let replaced = decoded.text.matches('\u{FFFD}').count();
+        diagnostics.push(Diagnostic::new(
+            Severity::Warning,
+            "undecodable_bytes",
+            format!(
+                "some bytes are not valid {} and were replaced by U+FFFD; the text holds {replaced}",
+                decoded.encoding
+            ),
+            first_replaced.map(Loc::line).unwrap_or_default(),
+        ));
     }
     ReadDocument {
         blocks: builder.blocks,
