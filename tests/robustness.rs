@@ -82,7 +82,7 @@ fn a_damaged_utf8_export_is_still_read_as_utf8() {
     let vocab = Vocab::builtin();
     let original = corpus("seed/000_154ac4639b0e3315.txt");
     let inside_a_character = |at: usize| original[at] & 0xC0 == 0x80;
-    // Cut past the table of contents: a file cut inside its cover has no body to find.
+    // Cut past the table of contents, so that each copy has a body to find.
     let cuts = positions(original.len(), 200, 3)
         .into_iter()
         .filter(|&cut| cut > original.len() / 4 && inside_a_character(cut))
@@ -110,6 +110,61 @@ fn a_damaged_utf8_export_is_still_read_as_utf8() {
         checked += 1;
     }
     assert!(checked > 60, "only {checked} damaged copies");
+}
+
+#[test]
+fn a_text_cut_off_before_its_body_keeps_its_cover() {
+    // Cut anywhere from just after the title to the end of the table of contents, the
+    // text holds a cover and nothing of a body: it is kept as `partial`, its cover read.
+    let vocab = Vocab::builtin();
+    let original = corpus("seed/000_154ac4639b0e3315.txt");
+    let text = std::str::from_utf8(&original).unwrap();
+    let body = text.find("一、总体绩效目标 TC").unwrap();
+    let body = text[..body].rfind('\n').unwrap();
+    let title_end = text.find("绩效文本\n").unwrap() + "绩效文本".len();
+    let line_ends: Vec<usize> = text[..body]
+        .match_indices('\n')
+        .map(|(at, _)| at)
+        .filter(|&at| at >= title_end)
+        .collect();
+    assert!(line_ends.len() > 20, "{} cuts", line_ends.len());
+    for cut in line_ends {
+        let name = format!("cut at byte {cut}");
+        let extraction = process_bytes(name.clone(), &original[..cut], &vocab);
+        let document = &extraction.documents[0];
+        assert_eq!(document.status, "partial", "{name}");
+        assert_eq!(
+            document.title.as_deref(),
+            Some("2021年部门预算绩效文本"),
+            "{name}"
+        );
+        assert_eq!(document.year, Some(2021), "{name}");
+        assert_eq!(document.department.as_deref(), Some("纪委部门"), "{name}");
+        assert!(reports(&extraction, "truncated_body"), "{name}");
+    }
+}
+
+#[test]
+fn a_text_cut_off_between_project_tables_is_partial() {
+    // Cut before the heading of project 2, 3, 4 or 5, the text ends after a whole table,
+    // so no table is cut off; the projects its table of contents lists last are missing.
+    let vocab = Vocab::builtin();
+    let original = corpus("seed/000_154ac4639b0e3315.txt");
+    let text = std::str::from_utf8(&original).unwrap();
+    let headings: Vec<usize> = text
+        .match_indices("绩效目标表 TC")
+        .map(|(at, _)| text[..at].rfind('\n').unwrap() + 1)
+        .collect();
+    assert_eq!(headings.len(), 5);
+    for project in 2..=5 {
+        let cut = headings[project - 1];
+        let name = format!("cut before project {project}");
+        let extraction = process_bytes(name.clone(), &original[..cut], &vocab);
+        assert_eq!(extraction.documents[0].status, "partial", "{name}");
+        assert_eq!(extraction.projects.len(), project - 1, "{name}");
+        assert!(reports(&extraction, "truncated_body"), "{name}");
+        assert!(!reports(&extraction, "truncated_table"), "{name}");
+    }
 }
 
 #[test]
@@ -166,6 +221,50 @@ fn a_docx_cut_off_keeps_what_its_document_part_held() {
         inside >= 2 && after >= 2,
         "cuts inside the part: {inside}, after it: {after}"
     );
+}
+
+#[test]
+fn a_docx_whose_compressed_document_is_damaged_keeps_what_came_before() {
+    // A byte flipped in the deflate stream of word/document.xml garbles what follows, and
+    // often fails the inflating a little later ("invalid distance too far back"). What
+    // was inflated before is still read: it used to be dropped with the read that met
+    // the error, and the document failed.
+    let vocab = Vocab::builtin();
+    let original = corpus("docx/seed.docx");
+    let whole = process_bytes("whole".into(), &original, &vocab);
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(&original)).unwrap();
+    let part = archive.by_name("word/document.xml").unwrap();
+    let data_start = part.data_start().unwrap() as usize;
+    let data_len = part.compressed_size() as usize;
+    // Past the first quarter of the stream: the cover is inflated before the damage.
+    let flips = (0..120).map(|i| data_start + data_len / 4 + i * data_len / 160);
+    let mut inflating_failed = 0;
+    for at in flips {
+        let name = format!("seed.docx byte {at} flipped");
+        let mut damaged = original.clone();
+        damaged[at] ^= 0x5A;
+        let extraction = process_bytes(name.clone(), &damaged, &vocab);
+        let document = &extraction.documents[0];
+        assert_eq!(document.status, "partial", "{name}");
+        assert_eq!(document.title, whole.documents[0].title, "{name}");
+        assert_eq!(document.year, whole.documents[0].year, "{name}");
+        assert!(extraction.projects.len() <= whole.projects.len(), "{name}");
+        inflating_failed += usize::from(inflating_fails(&damaged));
+    }
+    assert!(
+        inflating_failed >= 5,
+        "{inflating_failed} flips failed the inflating"
+    );
+}
+
+/// Whether inflating the archive's word/document.xml fails (rather than only ending in a
+/// wrong checksum).
+fn inflating_fails(docx: &[u8]) -> bool {
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(docx)).unwrap();
+    let mut part = archive.by_name("word/document.xml").unwrap();
+    let mut xml = Vec::new();
+    std::io::Read::read_to_end(&mut part, &mut xml)
+        .is_err_and(|e| e.to_string().contains("corrupt deflate stream"))
 }
 
 #[test]

@@ -49,6 +49,16 @@ pub fn extract_document(doc: &ReadDocument, vocab: &Vocab, meta: &DocMeta) -> Ex
     let mut out = Extraction::default();
     let mut diagnostics = doc.diagnostics.clone();
     let found = budget_perf::extract(&doc.blocks, vocab, &meta.doc_id, &mut out, &mut diagnostics);
+    // Where the reader already reported the document cut off, that says it.
+    let ends_early = found.ends_early.filter(|_| !doc.incomplete);
+    if let Some(why) = &ends_early {
+        diagnostics.push(Diagnostic::new(
+            Severity::Warning,
+            "truncated_body",
+            why.clone(),
+            Default::default(),
+        ));
+    }
     let status = if !found.anything_recognised {
         diagnostics.push(Diagnostic::new(
             Severity::Error,
@@ -58,6 +68,7 @@ pub fn extract_document(doc: &ReadDocument, vocab: &Vocab, meta: &DocMeta) -> Ex
         ));
         "failed"
     } else if found.truncated
+        || ends_early.is_some()
         || doc.incomplete
         || diagnostics.iter().any(|d| d.severity == Severity::Error)
     {

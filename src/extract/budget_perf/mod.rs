@@ -30,6 +30,8 @@ pub struct Found {
     pub anything_recognised: bool,
     /// True when the document ends inside a project table.
     pub truncated: bool,
+    /// Why the document seems cut off between tables or before its body, if it does.
+    pub ends_early: Option<String>,
 }
 
 /// A heading of the body, kept to resolve table-of-contents entries.
@@ -56,8 +58,12 @@ pub fn extract(
 ) -> Found {
     let mut found = Found::default();
     let toc_start = blocks.iter().position(|b| is_toc_marker(b, vocab));
-    let body_start = body_start(blocks, toc_start, vocab);
-    let cover_end = toc_start.unwrap_or(body_start);
+    let found_body = body_start(blocks, toc_start, vocab);
+    // With neither a table of contents nor anything of a body, the text is all cover (a
+    // file cut off inside its cover) or no budget text at all: the cover is looked for
+    // everywhere, and the body walked from the start in case it holds a project heading.
+    let body_start = found_body.unwrap_or(0);
+    let cover_end = toc_start.or(found_body).unwrap_or(blocks.len());
     found.cover = cover::read(paragraphs(&blocks[..cover_end]), vocab);
 
     let mut walker = BodyWalker::new(vocab, doc_id);
@@ -68,20 +74,24 @@ pub fn extract(
     let recognised = walker.recognised;
     found.truncated = walker.finish(out, diagnostics);
 
-    if let Some(start) = toc_start {
-        toc::read(
+    let unmatched_toc = match toc_start {
+        Some(start) => toc::read(
             paragraphs(&blocks[start + 1..body_start]),
             &headings,
             vocab,
             doc_id,
             out,
             diagnostics,
-        );
-    }
+        ),
+        None => toc::UnmatchedTail::default(),
+    };
     found.anything_recognised = found.cover.title.is_some()
         || toc_start.is_some()
         || recognised
         || !out.projects.is_empty();
+    if found.anything_recognised && !found.truncated {
+        found.ends_early = body_ends_early(recognised || !out.projects.is_empty(), &unmatched_toc);
+    }
     if found.anything_recognised && found.cover.year.is_none() {
         diagnostics.push(Diagnostic::new(
             Severity::Warning,
@@ -91,6 +101,22 @@ pub fn extract(
         ));
     }
     found
+}
+
+/// Why the document seems cut off between tables, if it does: every budget performance
+/// text has a body, and the body has a heading for each entry of its table of contents.
+/// Only entries missing at the end count: one missing in the middle is a table of
+/// contents out of step with its body, not a file cut off.
+fn body_ends_early(has_body: bool, unmatched_toc: &toc::UnmatchedTail) -> Option<String> {
+    if let (true, Some(first)) = (unmatched_toc.count > 0, &unmatched_toc.first) {
+        return Some(format!(
+            "the body has no heading for the last {} of the {} table-of-contents entries, from `{first}` on: the file seems cut off",
+            unmatched_toc.count, unmatched_toc.entries
+        ));
+    }
+    (!has_body).then(|| {
+        "no part, section or project follows the cover and table of contents: the file seems cut off before its body".to_string()
+    })
 }
 
 fn paragraphs(blocks: &[Block]) -> impl Iterator<Item = &Paragraph> {
@@ -104,16 +130,17 @@ fn is_toc_marker(block: &Block, vocab: &Vocab) -> bool {
     matches!(block, Block::Paragraph(p) if may_be_heading(&p.text) && vocab.toc_marker.is_match(&normalize(&p.text)))
 }
 
-/// Index of the first body block: after the table of contents, or after the cover.
+/// Index of the first body block: after the table of contents, or after the cover; the
+/// end when the table of contents runs to it, `None` when there is neither.
 ///
 /// The table of contents lists part headings too (`第一部分 部门整体绩效目标`), so the body
 /// starts where a part number repeats, or at the first TC field or table.
-fn body_start(blocks: &[Block], toc_start: Option<usize>, vocab: &Vocab) -> usize {
+fn body_start(blocks: &[Block], toc_start: Option<usize>, vocab: &Vocab) -> Option<usize> {
     let from = toc_start.map_or(0, |t| t + 1);
     let mut parts_seen: Vec<String> = Vec::new();
     for (index, block) in blocks.iter().enumerate().skip(from) {
         let paragraph = match block {
-            Block::Table(_) => return index,
+            Block::Table(_) => return Some(index),
             Block::Paragraph(p) => p,
         };
         if paragraph
@@ -121,7 +148,7 @@ fn body_start(blocks: &[Block], toc_start: Option<usize>, vocab: &Vocab) -> usiz
             .iter()
             .any(|f| matches!(f, Field::Tc { .. }))
         {
-            return index;
+            return Some(index);
         }
         let part = may_be_heading(&paragraph.text)
             .then(|| normalize(&paragraph.text))
@@ -130,18 +157,14 @@ fn body_start(blocks: &[Block], toc_start: Option<usize>, vocab: &Vocab) -> usiz
             });
         if let Some(number) = part {
             if toc_start.is_none() || parts_seen.contains(&number) {
-                return index;
+                return Some(index);
             }
             parts_seen.push(number);
         } else if toc_start.is_none() && is_section_heading(paragraph, vocab).is_some() {
-            return index;
+            return Some(index);
         }
     }
-    if toc_start.is_some() {
-        blocks.len()
-    } else {
-        0
-    }
+    toc_start.map(|_| blocks.len())
 }
 
 /// The section a paragraph opens, with its number and title, if it is a section heading.

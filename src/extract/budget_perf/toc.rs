@@ -9,6 +9,17 @@ use crate::diag::{Diagnostic, Severity};
 use crate::read::Paragraph;
 use crate::record::SharedStr;
 
+/// The entries at the end of the table of contents that name no heading of the body.
+#[derive(Debug, Default)]
+pub(super) struct UnmatchedTail {
+    /// How many there are.
+    pub count: usize,
+    /// Entries in all.
+    pub entries: usize,
+    /// The first of them, as printed.
+    pub first: Option<String>,
+}
+
 /// Reads the entries between the TOC marker and the body.
 pub(super) fn read<'p>(
     paragraphs: impl Iterator<Item = &'p Paragraph>,
@@ -17,9 +28,10 @@ pub(super) fn read<'p>(
     doc_id: &SharedStr,
     out: &mut Extraction,
     diagnostics: &mut Vec<Diagnostic>,
-) {
+) -> UnmatchedTail {
     let mut part: Option<String> = None;
     let mut expected_arabic = 1u32;
+    let mut tail = UnmatchedTail::default();
     for p in paragraphs {
         let raw = p.text.trim();
         let normalized = normalize(raw);
@@ -27,15 +39,24 @@ pub(super) fn read<'p>(
             part = Some(raw.to_string());
             continue;
         }
+        tail.entries += 1;
         let entry = match match_heading(&normalized, headings) {
-            Some((page, heading)) => Entry {
-                page,
-                number: heading.number.clone(),
-                title: heading.title.clone(),
-                toc_list: heading.toc_list.clone(),
-                level: heading.level,
-            },
-            None => split_by_sequence(raw, expected_arabic, vocab, p, diagnostics),
+            Some((page, heading)) => {
+                tail.count = 0;
+                tail.first = None;
+                Entry {
+                    page,
+                    number: heading.number.clone(),
+                    title: heading.title.clone(),
+                    toc_list: heading.toc_list.clone(),
+                    level: heading.level,
+                }
+            }
+            None => {
+                tail.count += 1;
+                tail.first.get_or_insert_with(|| raw.to_string());
+                split_by_sequence(raw, expected_arabic, vocab, p, diagnostics)
+            }
         };
         if entry
             .number
@@ -56,6 +77,7 @@ pub(super) fn read<'p>(
             raw: raw.to_string(),
         });
     }
+    tail
 }
 
 struct Entry {

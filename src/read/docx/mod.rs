@@ -30,7 +30,7 @@ const RATIO_FLOOR: u64 = 16 * 1024 * 1024;
 /// headers instead, with a `damaged_archive` warning.
 pub fn read(bytes: &[u8]) -> Result<ReadDocument, ReadError> {
     let Damaged { why, error } = match ::zip::ZipArchive::new(Cursor::new(bytes)) {
-        Ok(archive) => match read_archive(archive) {
+        Ok(archive) => match read_archive(archive, bytes) {
             Ok(read) => return read,
             Err(damaged) => damaged,
         },
@@ -55,6 +55,7 @@ struct Damaged {
 /// Reads the document through the archive's central directory.
 fn read_archive(
     mut archive: ::zip::ZipArchive<Cursor<&[u8]>>,
+    bytes: &[u8],
 ) -> Result<Result<ReadDocument, ReadError>, Damaged> {
     let mut numbering_archive = archive.clone();
     let numbering = LazyNumbering::new(Box::new(move || {
@@ -84,7 +85,11 @@ fn read_archive(
             other => return Ok(Err(other)),
         },
     };
-    Ok(read_document_xml(part, &numbering, MAX_DOCUMENT_XML))
+    let data = part
+        .data_start()
+        .and_then(|start| bytes.get(usize::try_from(start).ok()?..))
+        .unwrap_or_default();
+    Ok(read_document_xml(part, data, &numbering, MAX_DOCUMENT_XML))
 }
 
 /// Reads the document from the local headers of a damaged archive; `None` when no local
@@ -96,8 +101,8 @@ fn salvage(bytes: &[u8], damage: &str) -> Option<Result<ReadDocument, ReadError>
     // A part whose sizes follow its data declares none, so the ratio to the compressed
     // bytes (at most the whole file) bounds it instead.
     let limit = (bytes.len() as u64 * MAX_RATIO).clamp(RATIO_FLOOR, MAX_DOCUMENT_XML);
-    let read = salvage::read_part(bytes, "word/document.xml", |part| {
-        read_document_xml(part, &numbering, limit)
+    let read = salvage::read_part(bytes, "word/document.xml", |part, data| {
+        read_document_xml(part, data, &numbering, limit)
     })?;
     let mut document = match read {
         Ok(Ok(document)) => document,
@@ -117,16 +122,22 @@ fn salvage(bytes: &[u8], damage: &str) -> Option<Result<ReadDocument, ReadError>
 }
 
 /// Inflates `word/document.xml` (as far as it goes, and refused past `limit` bytes
-/// whatever its header declared) and reads its body.
+/// whatever its header declared) and reads its body. `data` is the file from the part's
+/// data on, inflated again when the zip reader stops at damage.
 fn read_document_xml(
     part: ::zip::read::ZipFile<'_, impl Read>,
+    data: &[u8],
     numbering: &LazyNumbering<'_>,
     limit: u64,
 ) -> Result<ReadDocument, ReadError> {
     let (size, compressed) = (part.size(), part.compressed_size());
     check_size("word/document.xml", size, compressed, limit)?;
+    let deflated = part.compression() == ::zip::CompressionMethod::Deflated;
     let output = with_buffer(|buffer| {
-        let (len, broken) = inflate(part.take(limit), buffer, size as usize);
+        let (mut len, broken) = inflate(part.take(limit), buffer, size as usize);
+        if broken.is_some() && deflated {
+            len = len.max(inflate_before_damage(data, buffer, limit as usize));
+        }
         ((len as u64) < limit).then(|| body::read_body(&buffer[..len], numbering, broken))
     })
     .ok_or_else(|| {
@@ -188,6 +199,32 @@ fn inflate(
             Ok(read) => filled += read,
             Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
             Err(e) => return (filled, Some(e)),
+        }
+    }
+}
+
+/// Inflates a damaged deflate stream into `buffer` as far as it goes before its damage
+/// (at most `limit` bytes), and returns how far that is. The zip reader fails the read
+/// that meets a corrupt stream, dropping what that read had inflated (all of a small
+/// part); the inflater itself counts what it wrote before it failed.
+fn inflate_before_damage(data: &[u8], buffer: &mut Vec<u8>, limit: usize) -> usize {
+    let mut inflater = flate2::Decompress::new(false);
+    loop {
+        let (read, written) = (inflater.total_in() as usize, inflater.total_out() as usize);
+        let status = inflater.decompress(
+            data.get(read..).unwrap_or_default(),
+            &mut buffer[written..],
+            flate2::FlushDecompress::Finish,
+        );
+        let now_written = inflater.total_out() as usize;
+        let buffer_full = now_written == buffer.len();
+        match status {
+            Ok(flate2::Status::Ok | flate2::Status::BufError)
+                if buffer_full && now_written < limit =>
+            {
+                buffer.resize((buffer.len() * 2).min(limit), 0);
+            }
+            _ => return now_written,
         }
     }
 }

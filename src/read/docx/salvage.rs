@@ -35,15 +35,23 @@ fn local_header(bytes: &[u8], name: &str) -> Option<usize> {
     })
 }
 
-/// Runs `read` on the part `name`, read from its local header; `None` when no local
-/// header names it. The part reads as far as its data goes: a part cut off ends in an
-/// error, as does one whose checksum (when its local header has it) does not match.
+/// Runs `read` on the part `name`, read from its local header, and on the bytes from its
+/// data to the end of the file; `None` when no local header names it. The part reads as
+/// far as its data goes: a part cut off ends in an error, as does one whose checksum
+/// (when its local header has it) does not match.
 pub fn read_part<T>(
     bytes: &[u8],
     name: &str,
-    read: impl FnOnce(ZipFile<'_, &[u8]>) -> T,
+    read: impl FnOnce(ZipFile<'_, &[u8]>, &[u8]) -> T,
 ) -> Option<Result<T, ZipError>> {
     let at = local_header(bytes, name)?;
+    let data_at = match (u16_at(bytes, at + 26), u16_at(bytes, at + 28)) {
+        (Some(name_len), Some(extra_len)) => {
+            at + FIXED_HEADER + usize::from(name_len) + usize::from(extra_len)
+        }
+        _ => bytes.len(),
+    };
+    let data = bytes.get(data_at..).unwrap_or_default();
     let mut stream = &bytes[at..];
     // A part whose sizes follow its data may run to the end of the file (a deflate
     // stream ends itself); its checksum follows it too, so it cannot be checked here.
@@ -58,7 +66,7 @@ pub fn read_part<T>(
         .override_compressed_size(stream.len() as u64)
         .ignore_crc32(descriptor);
     let read = match read_zipfile_from_stream_with_options(&mut stream, options) {
-        Ok(Some(part)) => Ok(read(part)),
+        Ok(Some(part)) => Ok(read(part, data)),
         Ok(None) => Err(ZipError::InvalidArchive("no local header".into())),
         Err(e) => Err(e),
     };
@@ -69,7 +77,7 @@ pub fn read_part<T>(
 /// paragraph needs `word/numbering.xml`), so a part not found is an error: it was in
 /// the part of the archive that is lost.
 pub fn read_small_part(bytes: &[u8], name: &str, limit: u64) -> Result<String, String> {
-    let read = read_part(bytes, name, |part| {
+    let read = read_part(bytes, name, |part, _| {
         let mut text = String::new();
         part.take(limit).read_to_string(&mut text).and_then(|_| {
             ((text.len() as u64) < limit)
@@ -168,7 +176,7 @@ mod tests {
             .collect();
         let bytes = archive(&[("word/document.xml", &body)]);
         let cut = &bytes[..bytes.len() / 2];
-        let (text, error) = read_part(cut, "word/document.xml", |mut part| {
+        let (text, error) = read_part(cut, "word/document.xml", |mut part, _| {
             let mut text = Vec::new();
             let error = part.read_to_end(&mut text).err();
             (text, error)
