@@ -168,6 +168,67 @@ fn a_text_cut_off_between_project_tables_is_partial() {
 }
 
 #[test]
+fn a_whole_document_with_a_table_of_contents_is_not_taken_for_cut_off() {
+    // The seed up to project 5, its table of contents listing projects 1–4: whole. So it
+    // stays with its contents worded as Word's TC fields word them (`1、` for `1.`), with a
+    // section the body does not have, or with dot leaders; cut before project 4, it is not.
+    let vocab = Vocab::builtin();
+    let original = std::str::from_utf8(&corpus("seed/000_154ac4639b0e3315.txt"))
+        .unwrap()
+        .to_string();
+    let heading = |project: usize| {
+        let at = original
+            .match_indices("绩效目标表 TC")
+            .nth(project - 1)
+            .unwrap()
+            .0;
+        original[..at].rfind('\n').unwrap() + 1
+    };
+    let whole = original[..heading(5)].replace("105.区委巡察专项经费绩效目标表\n", "");
+    let variants = [
+        ("as printed", whole.clone()),
+        (
+            "worded as TC fields",
+            ["61.", "72.", "83.", "94."]
+                .iter()
+                .fold(whole.clone(), |text, entry| {
+                    text.replacen(entry, &entry.replace('.', "、"), 1)
+                }),
+        ),
+        (
+            "with sections the body lacks",
+            whole
+                .replacen(
+                    "3三、工作保障措施\n",
+                    "3三、工作保障措施\n4四、其他说明\n",
+                    1,
+                )
+                .replacen(
+                    "94.车辆保险费绩效目标表\n",
+                    "94.车辆保险费绩效目标表\n第三部分 附件\n111.名词解释\n",
+                    1,
+                ),
+        ),
+        (
+            "with dot leaders",
+            whole.replace("绩效目标表\n", "绩效目标表……\n"),
+        ),
+    ];
+    for (name, text) in variants {
+        let extraction = process_bytes(name.into(), text.as_bytes(), &vocab);
+        assert_eq!(extraction.projects.len(), 4, "{name}");
+        assert_eq!(extraction.documents[0].status, "ok", "{name}");
+        assert!(!reports(&extraction, "truncated_body"), "{name}");
+        if name != "with dot leaders" {
+            let cut = &text.as_bytes()[..text.find("4.车辆保险费绩效目标表 TC").unwrap()];
+            let extraction = process_bytes(name.into(), cut, &vocab);
+            assert_eq!(extraction.documents[0].status, "partial", "{name}, cut");
+            assert!(reports(&extraction, "truncated_body"), "{name}, cut");
+        }
+    }
+}
+
+#[test]
 fn a_docx_cut_off_keeps_what_its_document_part_held() {
     // Cut off, an archive loses its central directory (at its end); word/document.xml is
     // then read from its local header, as far as its data goes.

@@ -37,7 +37,6 @@ impl Cover {
 /// Reads the cover from the paragraphs before the table of contents.
 pub fn read<'p>(paragraphs: impl Iterator<Item = &'p Paragraph>, vocab: &Vocab) -> Cover {
     let mut cover = Cover::default();
-    let mut others = Vec::new();
     for p in paragraphs {
         let text = p.text.trim();
         let normalized = normalize(text);
@@ -68,9 +67,11 @@ pub fn read<'p>(paragraphs: impl Iterator<Item = &'p Paragraph>, vocab: &Vocab) 
                 continue;
             }
         }
-        others.push(text.to_string());
+        if cover.department.is_none() {
+            // The first line that is none of the others.
+            cover.department = Some(text.to_string());
+        }
     }
-    cover.department = others.into_iter().next();
     cover
 }
 

@@ -21,6 +21,9 @@ use crate::record::SharedStr;
 pub use cover::Cover;
 use unicode_normalization::UnicodeNormalization;
 
+/// Lines a cover has at most (department, title, compiler, reviewer, a date or two).
+const COVER_LINES: usize = 10;
+
 /// What the walk found, beyond the records.
 #[derive(Debug, Default)]
 pub struct Found {
@@ -60,11 +63,15 @@ pub fn extract(
     let toc_start = blocks.iter().position(|b| is_toc_marker(b, vocab));
     let found_body = body_start(blocks, toc_start, vocab);
     // With neither a table of contents nor anything of a body, the text is all cover (a
-    // file cut off inside its cover) or no budget text at all: the cover is looked for
-    // everywhere, and the body walked from the start in case it holds a project heading.
+    // file cut off inside its cover) or no budget text at all: the cover is looked for in
+    // its first lines, and the body walked from the start in case it holds a project
+    // heading.
     let body_start = found_body.unwrap_or(0);
-    let cover_end = toc_start.or(found_body).unwrap_or(blocks.len());
-    found.cover = cover::read(paragraphs(&blocks[..cover_end]), vocab);
+    let (cover_end, cover_lines) = match toc_start.or(found_body) {
+        Some(end) => (end, usize::MAX),
+        None => (blocks.len(), COVER_LINES),
+    };
+    found.cover = cover::read(paragraphs(&blocks[..cover_end]).take(cover_lines), vocab);
 
     let mut walker = BodyWalker::new(vocab, doc_id);
     for block in &blocks[body_start..] {
@@ -74,7 +81,7 @@ pub fn extract(
     let recognised = walker.recognised;
     found.truncated = walker.finish(out, diagnostics);
 
-    let unmatched_toc = match toc_start {
+    let listed_projects = match toc_start {
         Some(start) => toc::read(
             paragraphs(&blocks[start + 1..body_start]),
             &headings,
@@ -83,14 +90,18 @@ pub fn extract(
             out,
             diagnostics,
         ),
-        None => toc::UnmatchedTail::default(),
+        None => toc::ListedProjects::new(),
     };
     found.anything_recognised = found.cover.title.is_some()
         || toc_start.is_some()
         || recognised
         || !out.projects.is_empty();
     if found.anything_recognised && !found.truncated {
-        found.ends_early = body_ends_early(recognised || !out.projects.is_empty(), &unmatched_toc);
+        found.ends_early = body_ends_early(
+            recognised || !out.projects.is_empty(),
+            &listed_projects,
+            out.projects.len(),
+        );
     }
     if found.anything_recognised && found.cover.year.is_none() {
         diagnostics.push(Diagnostic::new(
@@ -104,19 +115,18 @@ pub fn extract(
 }
 
 /// Why the document seems cut off between tables, if it does: every budget performance
-/// text has a body, and the body has a heading for each entry of its table of contents.
-/// Only entries missing at the end count: one missing in the middle is a table of
-/// contents out of step with its body, not a file cut off.
-fn body_ends_early(has_body: bool, unmatched_toc: &toc::UnmatchedTail) -> Option<String> {
-    if let (true, Some(first)) = (unmatched_toc.count > 0, &unmatched_toc.first) {
-        return Some(format!(
-            "the body has no heading for the last {} of the {} table-of-contents entries, from `{first}` on: the file seems cut off",
-            unmatched_toc.count, unmatched_toc.entries
-        ));
+/// text has a body, and the body holds every project its table of contents lists. Only
+/// the projects are counted: a section the vocabulary does not know, or an entry worded
+/// otherwise than its heading, is no sign of a file cut off.
+fn body_ends_early(has_body: bool, listed_projects: &[String], projects: usize) -> Option<String> {
+    if !has_body {
+        return Some("no part, section or project follows the cover and table of contents: the file seems cut off before its body".to_string());
     }
-    (!has_body).then(|| {
-        "no part, section or project follows the cover and table of contents: the file seems cut off before its body".to_string()
-    })
+    let first_missing = listed_projects.get(projects)?;
+    Some(format!(
+        "the table of contents lists {} projects but the body holds {projects} (none from `{first_missing}` on): the file seems cut off",
+        listed_projects.len()
+    ))
 }
 
 fn paragraphs(blocks: &[Block]) -> impl Iterator<Item = &Paragraph> {

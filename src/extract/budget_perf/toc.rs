@@ -3,22 +3,15 @@
 //! entry names, and failing that by the entry sequence.
 
 use super::super::records::{Extraction, TocEntry};
-use super::super::vocab::{normalize, Vocab};
+use super::super::vocab::{normalize, PartKind, Vocab};
 use super::{split_number, Heading};
 use crate::diag::{Diagnostic, Severity};
 use crate::read::Paragraph;
 use crate::record::SharedStr;
 
-/// The entries at the end of the table of contents that name no heading of the body.
-#[derive(Debug, Default)]
-pub(super) struct UnmatchedTail {
-    /// How many there are.
-    pub count: usize,
-    /// Entries in all.
-    pub entries: usize,
-    /// The first of them, as printed.
-    pub first: Option<String>,
-}
+/// The projects the table of contents lists: its entries numbered in arabic (`1.`, `2、`)
+/// under the part of project tables, as printed.
+pub(super) type ListedProjects = Vec<String>;
 
 /// Reads the entries between the TOC marker and the body.
 pub(super) fn read<'p>(
@@ -28,35 +21,28 @@ pub(super) fn read<'p>(
     doc_id: &SharedStr,
     out: &mut Extraction,
     diagnostics: &mut Vec<Diagnostic>,
-) -> UnmatchedTail {
+) -> ListedProjects {
     let mut part: Option<String> = None;
+    let mut in_projects_part = false;
     let mut expected_arabic = 1u32;
-    let mut tail = UnmatchedTail::default();
+    let mut listed = ListedProjects::new();
     for p in paragraphs {
         let raw = p.text.trim();
         let normalized = normalize(raw);
-        if vocab.part_heading.is_match(&normalized) {
+        if let Some(caps) = vocab.part_heading.captures(&normalized) {
+            in_projects_part = vocab.parts.get(&caps["name"]) == Some(PartKind::Projects);
             part = Some(raw.to_string());
             continue;
         }
-        tail.entries += 1;
         let entry = match match_heading(&normalized, headings) {
-            Some((page, heading)) => {
-                tail.count = 0;
-                tail.first = None;
-                Entry {
-                    page,
-                    number: heading.number.clone(),
-                    title: heading.title.clone(),
-                    toc_list: heading.toc_list.clone(),
-                    level: heading.level,
-                }
-            }
-            None => {
-                tail.count += 1;
-                tail.first.get_or_insert_with(|| raw.to_string());
-                split_by_sequence(raw, expected_arabic, vocab, p, diagnostics)
-            }
+            Some((page, heading)) => Entry {
+                page,
+                number: heading.number.clone(),
+                title: heading.title.clone(),
+                toc_list: heading.toc_list.clone(),
+                level: heading.level,
+            },
+            None => split_by_sequence(raw, expected_arabic, vocab, p, diagnostics),
         };
         if entry
             .number
@@ -64,6 +50,9 @@ pub(super) fn read<'p>(
             .is_some_and(|n| n.chars().all(|c| c.is_ascii_digit()))
         {
             expected_arabic += 1;
+            if in_projects_part {
+                listed.push(raw.to_string());
+            }
         }
         out.toc_entries.push(TocEntry {
             doc_id: doc_id.clone(),
@@ -77,7 +66,7 @@ pub(super) fn read<'p>(
             raw: raw.to_string(),
         });
     }
-    tail
+    listed
 }
 
 struct Entry {

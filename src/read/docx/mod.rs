@@ -87,7 +87,11 @@ fn read_archive(
     };
     let data = part
         .data_start()
-        .and_then(|start| bytes.get(usize::try_from(start).ok()?..))
+        .and_then(|start| {
+            let start = usize::try_from(start).ok()?;
+            let end = start.checked_add(usize::try_from(part.compressed_size()).ok()?)?;
+            bytes.get(start..end.min(bytes.len()))
+        })
         .unwrap_or_default();
     Ok(read_document_xml(part, data, &numbering, MAX_DOCUMENT_XML))
 }
@@ -122,8 +126,8 @@ fn salvage(bytes: &[u8], damage: &str) -> Option<Result<ReadDocument, ReadError>
 }
 
 /// Inflates `word/document.xml` (as far as it goes, and refused past `limit` bytes
-/// whatever its header declared) and reads its body. `data` is the file from the part's
-/// data on, inflated again when the zip reader stops at damage.
+/// whatever its header declared) and reads its body. `data` is the part's compressed
+/// data, inflated again when the zip reader stops at a corrupt deflate stream.
 fn read_document_xml(
     part: ::zip::read::ZipFile<'_, impl Read>,
     data: &[u8],
@@ -135,7 +139,8 @@ fn read_document_xml(
     let deflated = part.compression() == ::zip::CompressionMethod::Deflated;
     let output = with_buffer(|buffer| {
         let (mut len, broken) = inflate(part.take(limit), buffer, size as usize);
-        if broken.is_some() && deflated {
+        // Short of its declared size: a wrong checksum after the whole part loses nothing.
+        if broken.is_some() && deflated && (len as u64) < size {
             len = len.max(inflate_before_damage(data, buffer, limit as usize));
         }
         ((len as u64) < limit).then(|| body::read_body(&buffer[..len], numbering, broken))
@@ -203,26 +208,27 @@ fn inflate(
     }
 }
 
-/// Inflates a damaged deflate stream into `buffer` as far as it goes before its damage
-/// (at most `limit` bytes), and returns how far that is. The zip reader fails the read
-/// that meets a corrupt stream, dropping what that read had inflated (all of a small
-/// part); the inflater itself counts what it wrote before it failed.
+/// Inflates a damaged deflate stream into `buffer` as far as it goes before the inflater
+/// detects the damage (at most `limit` bytes), and returns how far that is. The zip
+/// reader fails the read that meets a corrupt stream, dropping what that read had
+/// inflated (all of a small part); the inflater itself counts what it wrote before it
+/// failed. What lies between the damage and its detection comes out garbled.
 fn inflate_before_damage(data: &[u8], buffer: &mut Vec<u8>, limit: usize) -> usize {
     let mut inflater = flate2::Decompress::new(false);
     loop {
         let (read, written) = (inflater.total_in() as usize, inflater.total_out() as usize);
+        let room = buffer.len().min(limit);
         let status = inflater.decompress(
             data.get(read..).unwrap_or_default(),
-            &mut buffer[written..],
+            &mut buffer[written.min(room)..room],
             flate2::FlushDecompress::Finish,
         );
         let now_written = inflater.total_out() as usize;
-        let buffer_full = now_written == buffer.len();
         match status {
             Ok(flate2::Status::Ok | flate2::Status::BufError)
-                if buffer_full && now_written < limit =>
+                if now_written == room && room < limit =>
             {
-                buffer.resize((buffer.len() * 2).min(limit), 0);
+                buffer.resize((room * 2).clamp(1, limit), 0);
             }
             _ => return now_written,
         }

@@ -10,8 +10,8 @@ use zip::read::{read_zipfile_from_stream_with_options, ZipFile, ZipReadOptions};
 use zip::result::ZipError;
 
 const LOCAL_HEADER: &[u8] = b"PK\x03\x04";
-/// Bytes of a local header before the part's name; its flags are at byte 6, its name's
-/// length at byte 26.
+/// Bytes of a local header before the part's name; its flags are at byte 6, its
+/// compressed size at byte 18, its name's length at byte 26 and its extra field's at 28.
 const FIXED_HEADER: usize = 30;
 /// The flag of a part whose checksum and sizes follow its data instead of standing in its
 /// local header.
@@ -25,6 +25,12 @@ fn u16_at(bytes: &[u8], at: usize) -> Option<u16> {
         .map(|b| u16::from_le_bytes([b[0], b[1]]))
 }
 
+fn u32_at(bytes: &[u8], at: usize) -> Option<u32> {
+    bytes
+        .get(at..at + 4)
+        .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+}
+
 /// Offset of the first local header naming `name`.
 fn local_header(bytes: &[u8], name: &str) -> Option<usize> {
     memmem::find_iter(bytes, LOCAL_HEADER).find(|&at| {
@@ -35,8 +41,9 @@ fn local_header(bytes: &[u8], name: &str) -> Option<usize> {
     })
 }
 
-/// Runs `read` on the part `name`, read from its local header, and on the bytes from its
-/// data to the end of the file; `None` when no local header names it. The part reads as
+/// Runs `read` on the part `name`, read from its local header, and on its compressed
+/// data (to the end of the file when its size follows it); `None` when no local header
+/// names it. The part reads as
 /// far as its data goes: a part cut off ends in an error, as does one whose checksum
 /// (when its local header has it) does not match.
 pub fn read_part<T>(
@@ -51,11 +58,15 @@ pub fn read_part<T>(
         }
         _ => bytes.len(),
     };
-    let data = bytes.get(data_at..).unwrap_or_default();
     let mut stream = &bytes[at..];
     // A part whose sizes follow its data may run to the end of the file (a deflate
     // stream ends itself); its checksum follows it too, so it cannot be checked here.
     let descriptor = u16_at(bytes, at + 6).is_some_and(|flags| flags & DATA_DESCRIPTOR != 0);
+    let data = bytes.get(data_at..).unwrap_or_default();
+    let data = match u32_at(bytes, at + 18) {
+        Some(size) if !descriptor => &data[..data.len().min(size as usize)],
+        _ => data,
+    };
     if descriptor && u16_at(bytes, at + 8) == Some(STORED) {
         // Stored data has no end of its own: nothing tells it from what follows.
         return Some(Err(ZipError::UnsupportedArchive(
