@@ -329,6 +329,44 @@ fn inflating_fails(docx: &[u8]) -> bool {
 }
 
 #[test]
+fn a_docx_with_bytes_that_are_not_utf8_keeps_the_rest() {
+    // A byte that is not UTF-8 in the department's name, on the cover: it is replaced,
+    // and every project after it is still read (the XML used to break off there).
+    let vocab = Vocab::builtin();
+    let original = corpus("docx/seed.docx");
+    let whole = process_bytes("whole".into(), &original, &vocab);
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(&original)).unwrap();
+    let mut xml = Vec::new();
+    std::io::Read::read_to_end(&mut archive.by_name("word/document.xml").unwrap(), &mut xml)
+        .unwrap();
+    let department = "纪委部门".as_bytes();
+    let at = xml
+        .windows(department.len())
+        .position(|w| w == department)
+        .unwrap();
+    xml.insert(at + 3, 0xFF); // after 纪
+    let mut out = std::io::Cursor::new(Vec::new());
+    {
+        let mut zip = zip::ZipWriter::new(&mut out);
+        zip.start_file(
+            "word/document.xml",
+            zip::write::SimpleFileOptions::default(),
+        )
+        .unwrap();
+        std::io::Write::write_all(&mut zip, &xml).unwrap();
+        zip.finish().unwrap();
+    }
+    let extraction = process_bytes("not utf-8".into(), &out.into_inner(), &vocab);
+    let document = &extraction.documents[0];
+    assert_eq!(document.department.as_deref(), Some("纪\u{FFFD}委部门"));
+    assert_eq!(document.title, whole.documents[0].title);
+    assert_eq!(document.status, whole.documents[0].status);
+    assert!(reports(&extraction, "undecodable_bytes"));
+    assert_eq!(extraction.projects.len(), whole.projects.len());
+    assert_eq!(extraction.indicators.len(), whole.indicators.len());
+}
+
+#[test]
 fn corrupted_document_xml_never_crashes() {
     let vocab = Vocab::builtin();
     let docx = corpus("docx/constructs.docx");

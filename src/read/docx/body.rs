@@ -91,25 +91,28 @@ pub(super) fn read_body(
     numbering: &LazyNumbering<'_>,
     broken: Option<std::io::Error>,
 ) -> BodyOutput {
-    let mut reader = Reader::from_reader(xml);
-    reader.config_mut().trim_text(false);
     let mut state = State::new(numbering);
-    loop {
-        let position = reader.buffer_position();
-        match reader.read_event() {
-            Ok(Event::Eof) => break,
-            Ok(event) => state.event(event),
-            Err(error) => {
-                state.diagnostics.push(Diagnostic::new(
-                    Severity::Error,
-                    "malformed_xml",
-                    format!("word/document.xml breaks off at byte {position}: {error}; what was read before is kept"),
-                    state.loc(),
-                ));
-                state.incomplete = true;
-                break;
-            }
-        }
+    let mut outcome = scan(xml, 0, &mut state);
+    if let Err((position, quick_xml::Error::Encoding(_))) = outcome {
+        // Bytes that are not UTF-8 (a damaged part, or a writer that put another encoding
+        // in): replaced, so that one bad byte does not cost the rest of the document.
+        let rest = String::from_utf8_lossy(&xml[position as usize..]);
+        state.diagnostics.push(Diagnostic::new(
+            Severity::Warning,
+            "undecodable_bytes",
+            format!("word/document.xml holds bytes that are not UTF-8, the first in the event at byte {position}; they were replaced by U+FFFD"),
+            state.loc(),
+        ));
+        outcome = scan(rest.as_bytes(), position, &mut state);
+    }
+    if let Err((position, error)) = outcome {
+        state.diagnostics.push(Diagnostic::new(
+            Severity::Error,
+            "malformed_xml",
+            format!("word/document.xml breaks off at byte {position}: {error}; what was read before is kept"),
+            state.loc(),
+        ));
+        state.incomplete = true;
     }
     if let Some(error) = broken {
         if !state.incomplete {
@@ -147,6 +150,23 @@ pub(super) fn read_body(
         blocks: state.blocks,
         diagnostics: state.diagnostics,
         incomplete: state.incomplete,
+    }
+}
+
+/// Feeds the events of `xml` (which starts at byte `offset` of the part) to `state`; on
+/// an error, the byte where the event that failed starts, and the error.
+fn scan(xml: &[u8], offset: u64, state: &mut State<'_, '_>) -> Result<(), (u64, quick_xml::Error)> {
+    let mut reader = Reader::from_reader(xml);
+    // A scan that starts inside the part meets end tags whose start tags it never saw.
+    reader.config_mut().allow_unmatched_ends = offset > 0;
+    reader.config_mut().trim_text(false);
+    loop {
+        let position = offset + reader.buffer_position();
+        match reader.read_event() {
+            Ok(Event::Eof) => return Ok(()),
+            Ok(event) => state.event(event),
+            Err(error) => return Err((position, error)),
+        }
     }
 }
 
