@@ -169,9 +169,11 @@ fn a_text_cut_off_between_project_tables_is_partial() {
 
 #[test]
 fn a_whole_document_with_a_table_of_contents_is_not_taken_for_cut_off() {
-    // The seed up to project 5, its table of contents listing projects 1–4: whole. So it
-    // stays with its contents worded as Word's TC fields word them (`1、` for `1.`), with a
-    // section the body does not have, or with dot leaders; cut before project 4, it is not.
+    // The seed up to project 5, its table of contents listing projects 1 to 4: whole. So
+    // it stays with its contents worded as Word's TC fields word them (`1、` for `1.`),
+    // with sections the body does not have, with dot leaders, a page number after a part,
+    // no parts, or each project listed twice; cut before project 4, it is not (but with
+    // dot leaders, where no entry's page number can be told apart from its number).
     let vocab = Vocab::builtin();
     let original = std::str::from_utf8(&corpus("seed/000_154ac4639b0e3315.txt"))
         .unwrap()
@@ -212,6 +214,31 @@ fn a_whole_document_with_a_table_of_contents_is_not_taken_for_cut_off() {
         (
             "with dot leaders",
             whole.replace("绩效目标表\n", "绩效目标表……\n"),
+        ),
+        (
+            "with a page after a part",
+            whole.replacen(
+                "第二部分 预算项目绩效目标\n",
+                "第二部分 预算项目绩效目标\t5\n",
+                1,
+            ),
+        ),
+        (
+            "without parts",
+            whole
+                .replacen("第一部分 部门整体绩效目标\n", "", 1)
+                .replacen("第二部分 预算项目绩效目标\n", "", 1),
+        ),
+        (
+            "with entries listed twice",
+            ["61.纪委", "72.纪检", "83.人事", "94.车辆"].iter().fold(
+                whole.clone(),
+                |text, entry| {
+                    let at = text.find(entry).unwrap();
+                    let line = &text[at..at + text[at..].find('\n').unwrap() + 1];
+                    text.replacen(line, &line.repeat(2), 1)
+                },
+            ),
         ),
     ];
     for (name, text) in variants {
@@ -292,39 +319,69 @@ fn a_docx_whose_compressed_document_is_damaged_keeps_what_came_before() {
     // the error, and the document failed.
     let vocab = Vocab::builtin();
     let original = corpus("docx/seed.docx");
-    let whole = process_bytes("whole".into(), &original, &vocab);
     let mut archive = zip::ZipArchive::new(std::io::Cursor::new(&original)).unwrap();
-    let part = archive.by_name("word/document.xml").unwrap();
-    let data_start = part.data_start().unwrap() as usize;
-    let data_len = part.compressed_size() as usize;
-    // Past the first quarter of the stream: the cover is inflated before the damage.
-    let flips = (0..120).map(|i| data_start + data_len / 4 + i * data_len / 160);
+    let mut part = archive.by_name("word/document.xml").unwrap();
+    let start = part.data_start().unwrap() as usize;
+    let data = start..start + part.compressed_size() as usize;
+    let mut xml = Vec::new();
+    std::io::Read::read_to_end(&mut part, &mut xml).unwrap();
+    check_flips_in_deflate("seed.docx", &original, data, &vocab);
+
+    // The same part written to a stream (its sizes and checksum after its data) in an
+    // archive cut off before its central directory: read from its local header.
+    let mut zip = zip::ZipWriter::new_stream(Vec::new());
+    zip.start_file(
+        "word/document.xml",
+        zip::write::SimpleFileOptions::default(),
+    )
+    .unwrap();
+    std::io::Write::write_all(&mut zip, &xml).unwrap();
+    let streamed = zip.finish().unwrap().into_inner();
+    let find = |what: &[u8], from: usize| {
+        from + streamed[from..]
+            .windows(what.len())
+            .position(|w| w == what)
+            .unwrap()
+    };
+    let cut = &streamed[..find(b"PK\x01\x02", 0)];
+    let name_len = usize::from(u16::from_le_bytes([cut[26], cut[27]]));
+    let extra_len = usize::from(u16::from_le_bytes([cut[28], cut[29]]));
+    let start = 30 + name_len + extra_len;
+    let data = start..find(b"PK\x07\x08", start);
+    check_flips_in_deflate("a streamed seed cut off", cut, data, &vocab);
+}
+
+/// Flips bytes past the first quarter of `data`, the deflate stream of `docx`'s
+/// word/document.xml: each damaged copy must be `partial` with the cover of the whole,
+/// and at least five of the flips must fail the inflating.
+fn check_flips_in_deflate(label: &str, docx: &[u8], data: std::ops::Range<usize>, vocab: &Vocab) {
+    let whole = process_bytes("whole".into(), docx, vocab);
+    assert!(!whole.projects.is_empty(), "{label}");
+    let len = data.len();
+    let flips = (0..120).map(|i| data.start + len / 4 + i * len / 160);
     let mut inflating_failed = 0;
     for at in flips {
-        let name = format!("seed.docx byte {at} flipped");
-        let mut damaged = original.clone();
+        let name = format!("{label}, byte {at} flipped");
+        let mut damaged = docx.to_vec();
         damaged[at] ^= 0x5A;
-        let extraction = process_bytes(name.clone(), &damaged, &vocab);
+        let extraction = process_bytes(name.clone(), &damaged, vocab);
         let document = &extraction.documents[0];
         assert_eq!(document.status, "partial", "{name}");
         assert_eq!(document.title, whole.documents[0].title, "{name}");
         assert_eq!(document.year, whole.documents[0].year, "{name}");
         assert!(extraction.projects.len() <= whole.projects.len(), "{name}");
-        inflating_failed += usize::from(inflating_fails(&damaged));
+        inflating_failed += usize::from(inflating_fails(&damaged[data.clone()]));
     }
     assert!(
         inflating_failed >= 5,
-        "{inflating_failed} flips failed the inflating"
+        "{label}: {inflating_failed} flips failed the inflating"
     );
 }
 
-/// Whether inflating the archive's word/document.xml fails (rather than only ending in a
-/// wrong checksum).
-fn inflating_fails(docx: &[u8]) -> bool {
-    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(docx)).unwrap();
-    let mut part = archive.by_name("word/document.xml").unwrap();
+/// Whether inflating a deflate stream fails (rather than only ending in a wrong checksum).
+fn inflating_fails(stream: &[u8]) -> bool {
     let mut xml = Vec::new();
-    std::io::Read::read_to_end(&mut part, &mut xml)
+    std::io::Read::read_to_end(&mut flate2::read::DeflateDecoder::new(stream), &mut xml)
         .is_err_and(|e| e.to_string().contains("corrupt deflate stream"))
 }
 
@@ -344,19 +401,18 @@ fn a_docx_with_bytes_that_are_not_utf8_keeps_the_rest() {
         .windows(department.len())
         .position(|w| w == department)
         .unwrap();
-    xml.insert(at + 3, 0xFF); // after 纪
-    let mut out = std::io::Cursor::new(Vec::new());
-    {
+    let archive_of = |xml: &[u8]| {
+        let mut out = std::io::Cursor::new(Vec::new());
         let mut zip = zip::ZipWriter::new(&mut out);
-        zip.start_file(
-            "word/document.xml",
-            zip::write::SimpleFileOptions::default(),
-        )
-        .unwrap();
-        std::io::Write::write_all(&mut zip, &xml).unwrap();
+        let options = zip::write::SimpleFileOptions::default();
+        zip.start_file("word/document.xml", options).unwrap();
+        std::io::Write::write_all(&mut zip, xml).unwrap();
         zip.finish().unwrap();
-    }
-    let extraction = process_bytes("not utf-8".into(), &out.into_inner(), &vocab);
+        out.into_inner()
+    };
+    let mut one_bad = xml.clone();
+    one_bad.insert(at + 3, 0xFF); // after 纪
+    let extraction = process_bytes("one bad byte".into(), &archive_of(&one_bad), &vocab);
     let document = &extraction.documents[0];
     assert_eq!(document.department.as_deref(), Some("纪\u{FFFD}委部门"));
     assert_eq!(document.title, whole.documents[0].title);
@@ -364,6 +420,23 @@ fn a_docx_with_bytes_that_are_not_utf8_keeps_the_rest() {
     assert!(reports(&extraction, "undecodable_bytes"));
     assert_eq!(extraction.projects.len(), whole.projects.len());
     assert_eq!(extraction.indicators.len(), whole.indicators.len());
+    let severity = |extraction: &Extraction| {
+        let diagnostic = extraction
+            .diagnostics
+            .iter()
+            .find(|d| d.code == "undecodable_bytes");
+        diagnostic.map(|d| d.severity.clone())
+    };
+    assert_eq!(severity(&extraction).as_deref(), Some("warning"));
+    // Many are a document not in UTF-8 at all: still read, but as an error (partial).
+    let mut many_bad = xml;
+    for _ in 0..20 {
+        many_bad.insert(at + 3, 0xFF);
+    }
+    let extraction = process_bytes("many bad bytes".into(), &archive_of(&many_bad), &vocab);
+    assert_eq!(extraction.documents[0].status, "partial");
+    assert_eq!(severity(&extraction).as_deref(), Some("error"));
+    assert_eq!(extraction.projects.len(), whole.projects.len());
 }
 
 #[test]

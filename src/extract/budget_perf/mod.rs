@@ -122,9 +122,9 @@ fn body_ends_early(has_body: bool, listed_projects: &[String], projects: usize) 
     if !has_body {
         return Some("no part, section or project follows the cover and table of contents: the file seems cut off before its body".to_string());
     }
-    let first_missing = listed_projects.get(projects)?;
+    let next = listed_projects.get(projects)?;
     Some(format!(
-        "the table of contents lists {} projects but the body holds {projects} (none from `{first_missing}` on): the file seems cut off",
+        "the table of contents lists {} projects but the body holds {projects} (the contents' next one: `{next}`): the file seems cut off",
         listed_projects.len()
     ))
 }

@@ -3,14 +3,14 @@
 //! entry names, and failing that by the entry sequence.
 
 use super::super::records::{Extraction, TocEntry};
-use super::super::vocab::{normalize, PartKind, Vocab};
+use super::super::vocab::{normalize, Vocab};
 use super::{split_number, Heading};
 use crate::diag::{Diagnostic, Severity};
 use crate::read::Paragraph;
 use crate::record::SharedStr;
 
-/// The projects the table of contents lists: its entries numbered in arabic (`1.`, `2、`)
-/// under the part of project tables, as printed.
+/// The projects the table of contents lists, once each, as printed: its entries that read
+/// as a project table's heading (`1.纪委…绩效目标表`) once their page number is split off.
 pub(super) type ListedProjects = Vec<String>;
 
 /// Reads the entries between the TOC marker and the body.
@@ -23,15 +23,15 @@ pub(super) fn read<'p>(
     diagnostics: &mut Vec<Diagnostic>,
 ) -> ListedProjects {
     let mut part: Option<String> = None;
-    let mut in_projects_part = false;
     let mut expected_arabic = 1u32;
     let mut listed = ListedProjects::new();
+    let mut listed_titles: Vec<String> = Vec::new();
     for p in paragraphs {
         let raw = p.text.trim();
         let normalized = normalize(raw);
-        if let Some(caps) = vocab.part_heading.captures(&normalized) {
-            in_projects_part = vocab.parts.get(&caps["name"]) == Some(PartKind::Projects);
+        if vocab.part_heading.is_match(&normalized) {
             part = Some(raw.to_string());
+            expected_arabic = 1;
             continue;
         }
         let entry = match match_heading(&normalized, headings) {
@@ -44,13 +44,16 @@ pub(super) fn read<'p>(
             },
             None => split_by_sequence(raw, expected_arabic, vocab, p, diagnostics),
         };
-        if entry
-            .number
-            .as_deref()
-            .is_some_and(|n| n.chars().all(|c| c.is_ascii_digit()))
-        {
-            expected_arabic += 1;
-            if in_projects_part {
+        // The next arabic number follows this one (an entry listed twice repeats it).
+        if let Some(number) = entry.number.as_deref().and_then(|n| n.parse::<u32>().ok()) {
+            expected_arabic = number.saturating_add(1);
+        }
+        if let Some(number) = &entry.number {
+            // A Word TOC field can list a heading twice (from its style and its TC field).
+            let heading = format!("{number}.{}", entry.title);
+            let title = normalize(&entry.title);
+            if vocab.projects.heading.is_match(&heading) && !listed_titles.contains(&title) {
+                listed_titles.push(title);
                 listed.push(raw.to_string());
             }
         }

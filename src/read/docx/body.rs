@@ -93,17 +93,28 @@ pub(super) fn read_body(
 ) -> BodyOutput {
     let mut state = State::new(numbering);
     let mut outcome = scan(xml, 0, &mut state);
-    if let Err((position, quick_xml::Error::Encoding(_))) = outcome {
-        // Bytes that are not UTF-8 (a damaged part, or a writer that put another encoding
-        // in): replaced, so that one bad byte does not cost the rest of the document.
-        let rest = String::from_utf8_lossy(&xml[position as usize..]);
-        state.diagnostics.push(Diagnostic::new(
-            Severity::Warning,
-            "undecodable_bytes",
-            format!("word/document.xml holds bytes that are not UTF-8, the first in the event at byte {position}; they were replaced by U+FFFD"),
-            state.loc(),
-        ));
-        outcome = scan(rest.as_bytes(), position, &mut state);
+    match outcome {
+        // Bytes that are not UTF-8 in a part that inflated whole (a writer that put another
+        // encoding in, a damaged stored part): replaced, so that one bad byte does not cost
+        // the rest of the document. In a part whose inflating broke they are the garbage
+        // the damage makes, and reading on would make up paragraphs and rows from it.
+        Err((position, quick_xml::Error::Encoding(_))) if broken.is_none() => {
+            let rest = String::from_utf8_lossy(&xml[position as usize..]);
+            let replaced = rest.matches('\u{FFFD}').count();
+            // A few are damage; many are a document in another encoding, all but garbled.
+            let severity = match replaced {
+                0..=MANY_REPLACED => Severity::Warning,
+                _ => Severity::Error,
+            };
+            state.diagnostics.push(Diagnostic::new(
+                severity,
+                "undecodable_bytes",
+                format!("word/document.xml holds bytes that are not UTF-8, the first in the event at byte {position}: from there on the text holds {replaced} U+FFFD"),
+                state.loc(),
+            ));
+            outcome = scan(rest.as_bytes(), position, &mut state);
+        }
+        _ => {}
     }
     if let Err((position, error)) = outcome {
         state.diagnostics.push(Diagnostic::new(
@@ -153,8 +164,12 @@ pub(super) fn read_body(
     }
 }
 
+/// Replacement characters past which text that is not UTF-8 makes the document partial.
+const MANY_REPLACED: usize = 16;
+
 /// Feeds the events of `xml` (which starts at byte `offset` of the part) to `state`; on
-/// an error, the byte where the event that failed starts, and the error.
+/// an error, the byte where the event that failed starts, and the error. (Scanning a copy
+/// with its bad bytes replaced, each by three, positions past the first are the copy's.)
 fn scan(xml: &[u8], offset: u64, state: &mut State<'_, '_>) -> Result<(), (u64, quick_xml::Error)> {
     let mut reader = Reader::from_reader(xml);
     // A scan that starts inside the part meets end tags whose start tags it never saw.

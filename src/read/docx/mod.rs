@@ -139,8 +139,9 @@ fn read_document_xml(
     let deflated = part.compression() == ::zip::CompressionMethod::Deflated;
     let output = with_buffer(|buffer| {
         let (mut len, broken) = inflate(part.take(limit), buffer, size as usize);
-        // Short of its declared size: a wrong checksum after the whole part loses nothing.
-        if broken.is_some() && deflated && (len as u64) < size {
+        // Short of its declared size (a salvaged part whose size follows it declares 0): a
+        // wrong checksum after the whole part loses nothing.
+        if broken.is_some() && deflated && (size == 0 || (len as u64) < size) {
             len = len.max(inflate_before_damage(data, buffer, limit as usize));
         }
         ((len as u64) < limit).then(|| body::read_body(&buffer[..len], numbering, broken))
