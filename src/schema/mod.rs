@@ -163,6 +163,15 @@ struct RawColumn {
     meaning: String,
     label: Option<String>,
     encoding: Option<String>,
+    #[serde(default)]
+    values: Vec<RawValue>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawValue {
+    value: String,
+    meaning: String,
 }
 
 fn default_nullable() -> bool {
@@ -184,6 +193,8 @@ pub struct Column {
     pub label: Option<String>,
     /// How its values are laid out in the Parquet files.
     pub encoding: Encoding,
+    /// The values a code column takes, each with its meaning (empty for other columns).
+    pub values: Vec<(String, String)>,
 }
 
 /// How a column's values are laid out in the Parquet files: a storage choice, invisible to
@@ -330,6 +341,15 @@ impl Catalog {
                 );
             }
             out.push('\n');
+            for c in table.columns.iter().filter(|c| !c.values.is_empty()) {
+                let _ = writeln!(out, "Values of `{}`:\n", c.name);
+                let _ = writeln!(out, "| value | meaning |");
+                let _ = writeln!(out, "| --- | --- |");
+                for (value, meaning) in &c.values {
+                    let _ = writeln!(out, "| `{value}` | {} |", meaning.replace('|', "\\|"));
+                }
+                out.push('\n');
+            }
         }
         out
     }
@@ -378,6 +398,16 @@ fn build_table(raw: RawTable) -> Result<TableDef, String> {
         let kind = ColumnType::parse(&c.kind).map_err(|e| format!("column `{}`: {e}", c.name))?;
         let encoding = Encoding::parse(c.encoding.as_deref(), kind)
             .map_err(|e| format!("column `{}`: {e}", c.name))?;
+        let mut values: Vec<(String, String)> = Vec::new();
+        for v in c.values {
+            if values.iter().any(|(seen, _)| *seen == v.value) {
+                return Err(format!(
+                    "column `{}`: value `{}` is defined twice",
+                    c.name, v.value
+                ));
+            }
+            values.push((v.value, v.meaning));
+        }
         columns.push(Column {
             name: c.name,
             kind,
@@ -385,6 +415,7 @@ fn build_table(raw: RawTable) -> Result<TableDef, String> {
             meaning: c.meaning,
             label: c.label,
             encoding,
+            values,
         });
     }
     Ok(TableDef {
@@ -452,6 +483,24 @@ mod tests {
             err.contains("column `id`: unknown encoding `delta`"),
             "{err}"
         );
+    }
+
+    #[test]
+    fn a_code_column_lists_its_values_once_each() {
+        let dataset = "version = \"1\"\ntables = [\"t\"]";
+        let table = |values: &str| {
+            format!("name = \"t\"\ndescription = \"d\"\n[[columns]]\nname = \"code\"\ntype = \"string\"\nmeaning = \"m\"\nvalues = [{values}]\n")
+        };
+        let two = table(
+            "{ value = \"a\", meaning = \"first\" }, { value = \"b\", meaning = \"second\" }",
+        );
+        let catalog = Catalog::from_sources(dataset, &[("t.toml", &two)]).unwrap();
+        let values = &catalog.tables[0].columns[0].values;
+        assert_eq!(values[1], ("b".to_string(), "second".to_string()));
+        assert!(catalog.markdown_tables("##").contains("| `b` | second |"));
+        let twice = table("{ value = \"a\", meaning = \"m\" }, { value = \"a\", meaning = \"m\" }");
+        let err = Catalog::from_sources(dataset, &[("t.toml", &twice)]).unwrap_err();
+        assert!(err.contains("value `a` is defined twice"), "{err}");
     }
 
     #[test]
