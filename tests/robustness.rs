@@ -171,8 +171,9 @@ fn a_text_cut_off_between_project_tables_is_partial() {
 fn a_whole_document_with_a_table_of_contents_is_not_taken_for_cut_off() {
     // The seed up to project 5, its table of contents listing projects 1 to 4: whole. So
     // it stays with its contents worded as Word's TC fields word them (`1、` for `1.`),
-    // with sections the body does not have, with dot leaders, a page number after a part,
-    // no parts, or each project listed twice; cut before project 4, it is not (but with
+    // with sections the body does not have, with dot leaders, pages after a tab (as Word's
+    // TOC field prints them), a page number after a part, no parts, or each project listed
+    // twice; cut before project 4, it is not (but with
     // dot leaders, where no entry's page number can be told apart from its number).
     let vocab = Vocab::builtin();
     let original = std::str::from_utf8(&corpus("seed/000_154ac4639b0e3315.txt"))
@@ -214,6 +215,17 @@ fn a_whole_document_with_a_table_of_contents_is_not_taken_for_cut_off() {
         (
             "with dot leaders",
             whole.replace("绩效目标表\n", "绩效目标表……\n"),
+        ),
+        (
+            "with pages after a tab",
+            ["61.", "72.", "83.", "94."]
+                .iter()
+                .fold(whole.clone(), |text, entry| {
+                    let at = text.find(entry).unwrap();
+                    let end = at + text[at..].find('\n').unwrap();
+                    let (page, title) = (&entry[..1], &text[at + 1..end]);
+                    text.replacen(&text[at..end], &format!("{title}\t{page}"), 1)
+                }),
         ),
         (
             "with a page after a part",

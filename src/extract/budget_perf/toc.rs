@@ -103,6 +103,18 @@ fn split_by_sequence(
     p: &Paragraph,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Entry {
+    if let Some((text, page)) = page_after(raw) {
+        let (number, title) = split_number(text, vocab);
+        if number.is_some() {
+            return Entry {
+                page: Some(page),
+                number,
+                title,
+                toc_list: None,
+                level: None,
+            };
+        }
+    }
     let digits: String = raw.chars().take_while(|c| c.is_ascii_digit()).collect();
     let rest = &raw[digits.len()..];
     let (number, title) = split_number(rest, vocab);
@@ -136,10 +148,37 @@ fn split_by_sequence(
     entry
 }
 
+/// An entry with its page number after it, past a tab or dot leaders, as Word's TOC field
+/// prints it (`1.纪委…绩效目标表⇥6`, `总体绩效目标……1`): the entry and the page.
+fn page_after(raw: &str) -> Option<(&str, i32)> {
+    let raw = raw.trim_end();
+    let text = raw.trim_end_matches(|c: char| c.is_ascii_digit());
+    let page = raw[text.len()..].parse().ok()?;
+    let entry = text.trim_end_matches(['\t', ' ', '…', '.', '．', '·', '-']);
+    (entry.len() < text.len() && !entry.is_empty()).then_some((entry, page))
+}
+
 #[cfg(test)]
 mod tests {
+    use super::page_after;
     use crate::batch::process_bytes;
     use crate::extract::vocab::Vocab;
+
+    #[test]
+    fn a_page_after_a_tab_or_leaders_is_split_off() {
+        assert_eq!(
+            page_after("1.车辆保险费绩效目标表\t9"),
+            Some(("1.车辆保险费绩效目标表", 9))
+        );
+        assert_eq!(
+            page_after("一、总体绩效目标……1 "),
+            Some(("一、总体绩效目标", 1))
+        );
+        // Glued in front, or part of the text: no page after.
+        assert_eq!(page_after("94.车辆保险费绩效目标表"), None);
+        assert_eq!(page_after("专项经费2"), None);
+        assert_eq!(page_after("\t12"), None);
+    }
 
     #[test]
     fn page_before_or_after_the_entry() {
