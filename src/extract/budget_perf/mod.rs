@@ -118,11 +118,15 @@ pub fn extract(
 /// text has a body, and the body holds every project its table of contents lists. Only
 /// the projects are counted: a section the vocabulary does not know, or an entry worded
 /// otherwise than its heading, is no sign of a file cut off.
-fn body_ends_early(has_body: bool, listed_projects: &[String], projects: usize) -> Option<String> {
+fn body_ends_early(
+    has_body: bool,
+    listed_projects: &[toc::ListedProject],
+    projects: usize,
+) -> Option<String> {
     if !has_body {
         return Some("no part, section or project follows the cover and table of contents: the file seems cut off before its body".to_string());
     }
-    let next = listed_projects.get(projects)?;
+    let next = &listed_projects.get(projects)?.raw;
     Some(format!(
         "the table of contents lists {} projects but the body holds {projects} (the contents' next one: `{next}`): the file seems cut off",
         listed_projects.len()

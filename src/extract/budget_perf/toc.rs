@@ -9,9 +9,17 @@ use crate::diag::{Diagnostic, Severity};
 use crate::read::Paragraph;
 use crate::record::SharedStr;
 
-/// The projects the table of contents lists, once each, as printed: its entries that read
+/// The projects the table of contents lists, once each: its entries that read
 /// as a project table's heading (`1.纪委…绩效目标表`) once their page number is split off.
-pub(super) type ListedProjects = Vec<String>;
+pub(super) type ListedProjects = Vec<ListedProject>;
+
+/// A project the table of contents lists.
+pub(super) struct ListedProject {
+    /// Its title, normalised: a title listed twice is one project.
+    title: String,
+    /// The entry as printed.
+    pub raw: String,
+}
 
 /// Reads the entries between the TOC marker and the body.
 pub(super) fn read<'p>(
@@ -25,7 +33,6 @@ pub(super) fn read<'p>(
     let mut part: Option<String> = None;
     let mut expected_arabic = 1u32;
     let mut listed = ListedProjects::new();
-    let mut listed_titles: Vec<String> = Vec::new();
     for p in paragraphs {
         let raw = p.text.trim();
         let normalized = normalize(raw);
@@ -52,9 +59,12 @@ pub(super) fn read<'p>(
             // A Word TOC field can list a heading twice (from its style and its TC field).
             let heading = format!("{number}.{}", entry.title);
             let title = normalize(&entry.title);
-            if vocab.projects.heading.is_match(&heading) && !listed_titles.contains(&title) {
-                listed_titles.push(title);
-                listed.push(raw.to_string());
+            if vocab.projects.heading.is_match(&heading) && listed.iter().all(|p| p.title != title)
+            {
+                listed.push(ListedProject {
+                    title,
+                    raw: raw.to_string(),
+                });
             }
         }
         out.toc_entries.push(TocEntry {
