@@ -34,6 +34,44 @@ fn reports(extraction: &Extraction, code: &str) -> bool {
     extraction.diagnostics.iter().any(|d| d.code == code)
 }
 
+/// Where `what` first occurs in `bytes` at or after `from`.
+fn find(bytes: &[u8], what: &[u8], from: usize) -> usize {
+    from + bytes[from..]
+        .windows(what.len())
+        .position(|w| w == what)
+        .unwrap()
+}
+
+/// The `word/document.xml` of a DOCX, inflated.
+fn document_xml(docx: &[u8]) -> Vec<u8> {
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(docx)).unwrap();
+    let mut xml = Vec::new();
+    std::io::Read::read_to_end(&mut archive.by_name("word/document.xml").unwrap(), &mut xml)
+        .unwrap();
+    xml
+}
+
+/// A DOCX of this `word/document.xml` alone.
+fn docx_of(xml: &[u8]) -> Vec<u8> {
+    let mut out = std::io::Cursor::new(Vec::new());
+    let mut zip = zip::ZipWriter::new(&mut out);
+    let options = zip::write::SimpleFileOptions::default();
+    zip.start_file("word/document.xml", options).unwrap();
+    std::io::Write::write_all(&mut zip, xml).unwrap();
+    zip.finish().unwrap();
+    out.into_inner()
+}
+
+/// Where the lines of the seed's project headings (`1.纪委…绩效目标表 TC …`) start.
+fn project_headings(seed: &str) -> Vec<usize> {
+    let headings: Vec<usize> = seed
+        .match_indices("绩效目标表 TC")
+        .map(|(at, _)| seed[..at].rfind('\n').unwrap() + 1)
+        .collect();
+    assert_eq!(headings.len(), 5);
+    headings
+}
+
 fn check(name: &str, bytes: &[u8], vocab: &Vocab) {
     let extraction = process_bytes(name.to_string(), bytes, vocab);
     assert_eq!(extraction.documents.len(), 1, "{name}");
@@ -151,11 +189,7 @@ fn a_text_cut_off_between_project_tables_is_partial() {
     let vocab = Vocab::builtin();
     let original = corpus("seed/000_154ac4639b0e3315.txt");
     let text = std::str::from_utf8(&original).unwrap();
-    let headings: Vec<usize> = text
-        .match_indices("绩效目标表 TC")
-        .map(|(at, _)| text[..at].rfind('\n').unwrap() + 1)
-        .collect();
-    assert_eq!(headings.len(), 5);
+    let headings = project_headings(text);
     for project in 2..=5 {
         let cut = headings[project - 1];
         let name = format!("cut before project {project}");
@@ -173,21 +207,14 @@ fn a_whole_document_with_a_table_of_contents_is_not_taken_for_cut_off() {
     // it stays with its contents worded as Word's TC fields word them (`1、` for `1.`),
     // with sections the body does not have, with dot leaders, pages after a tab (as Word's
     // TOC field prints them), a page number after a part, no parts, or each project listed
-    // twice; cut before project 4, it is not (but with
-    // dot leaders, where no entry's page number can be told apart from its number).
+    // twice; cut before project 4, it is not (but with dot leaders, where no entry's page
+    // number can be told apart from its number).
     let vocab = Vocab::builtin();
     let original = std::str::from_utf8(&corpus("seed/000_154ac4639b0e3315.txt"))
         .unwrap()
         .to_string();
-    let heading = |project: usize| {
-        let at = original
-            .match_indices("绩效目标表 TC")
-            .nth(project - 1)
-            .unwrap()
-            .0;
-        original[..at].rfind('\n').unwrap() + 1
-    };
-    let whole = original[..heading(5)].replace("105.区委巡察专项经费绩效目标表\n", "");
+    let whole =
+        original[..project_headings(&original)[4]].replace("105.区委巡察专项经费绩效目标表\n", "");
     let variants = [
         ("as printed", whole.clone()),
         (
@@ -274,14 +301,8 @@ fn a_docx_cut_off_keeps_what_its_document_part_held() {
     let vocab = Vocab::builtin();
     let original = corpus("docx/seed.docx");
     let whole = process_bytes("whole".into(), &original, &vocab);
-    let find = |what: &[u8], from: usize| {
-        from + original[from..]
-            .windows(what.len())
-            .position(|w| w == what)
-            .unwrap()
-    };
-    let data_start = find(b"word/document.xml", 0) + "word/document.xml".len();
-    let data_end = find(b"PK\x03\x04", data_start);
+    let data_start = find(&original, b"word/document.xml", 0) + "word/document.xml".len();
+    let data_end = find(&original, b"PK\x03\x04", data_start);
     let mut cuts = positions(original.len() - data_start, 30, 5);
     cuts.push(data_end - data_start);
     let (mut inside, mut after) = (0, 0);
@@ -332,11 +353,9 @@ fn a_docx_whose_compressed_document_is_damaged_keeps_what_came_before() {
     let vocab = Vocab::builtin();
     let original = corpus("docx/seed.docx");
     let mut archive = zip::ZipArchive::new(std::io::Cursor::new(&original)).unwrap();
-    let mut part = archive.by_name("word/document.xml").unwrap();
+    let part = archive.by_name("word/document.xml").unwrap();
     let start = part.data_start().unwrap() as usize;
     let data = start..start + part.compressed_size() as usize;
-    let mut xml = Vec::new();
-    std::io::Read::read_to_end(&mut part, &mut xml).unwrap();
     check_flips_in_deflate("seed.docx", &original, data, &vocab);
 
     // The same part written to a stream (its sizes and checksum after its data) in an
@@ -347,19 +366,13 @@ fn a_docx_whose_compressed_document_is_damaged_keeps_what_came_before() {
         zip::write::SimpleFileOptions::default(),
     )
     .unwrap();
-    std::io::Write::write_all(&mut zip, &xml).unwrap();
+    std::io::Write::write_all(&mut zip, &document_xml(&original)).unwrap();
     let streamed = zip.finish().unwrap().into_inner();
-    let find = |what: &[u8], from: usize| {
-        from + streamed[from..]
-            .windows(what.len())
-            .position(|w| w == what)
-            .unwrap()
-    };
-    let cut = &streamed[..find(b"PK\x01\x02", 0)];
+    let cut = &streamed[..find(&streamed, b"PK\x01\x02", 0)];
     let name_len = usize::from(u16::from_le_bytes([cut[26], cut[27]]));
     let extra_len = usize::from(u16::from_le_bytes([cut[28], cut[29]]));
     let start = 30 + name_len + extra_len;
-    let data = start..find(b"PK\x07\x08", start);
+    let data = start..find(cut, b"PK\x07\x08", start);
     check_flips_in_deflate("a streamed seed cut off", cut, data, &vocab);
 }
 
@@ -404,27 +417,15 @@ fn a_docx_with_bytes_that_are_not_utf8_keeps_the_rest() {
     let vocab = Vocab::builtin();
     let original = corpus("docx/seed.docx");
     let whole = process_bytes("whole".into(), &original, &vocab);
-    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(&original)).unwrap();
-    let mut xml = Vec::new();
-    std::io::Read::read_to_end(&mut archive.by_name("word/document.xml").unwrap(), &mut xml)
-        .unwrap();
+    let xml = document_xml(&original);
     let department = "纪委部门".as_bytes();
     let at = xml
         .windows(department.len())
         .position(|w| w == department)
         .unwrap();
-    let archive_of = |xml: &[u8]| {
-        let mut out = std::io::Cursor::new(Vec::new());
-        let mut zip = zip::ZipWriter::new(&mut out);
-        let options = zip::write::SimpleFileOptions::default();
-        zip.start_file("word/document.xml", options).unwrap();
-        std::io::Write::write_all(&mut zip, xml).unwrap();
-        zip.finish().unwrap();
-        out.into_inner()
-    };
     let mut one_bad = xml.clone();
     one_bad.insert(at + 3, 0xFF); // after 纪
-    let extraction = process_bytes("one bad byte".into(), &archive_of(&one_bad), &vocab);
+    let extraction = process_bytes("one bad byte".into(), &docx_of(&one_bad), &vocab);
     let document = &extraction.documents[0];
     assert_eq!(document.department.as_deref(), Some("纪\u{FFFD}委部门"));
     assert_eq!(document.title, whole.documents[0].title);
@@ -445,7 +446,7 @@ fn a_docx_with_bytes_that_are_not_utf8_keeps_the_rest() {
     for _ in 0..20 {
         many_bad.insert(at + 3, 0xFF);
     }
-    let extraction = process_bytes("many bad bytes".into(), &archive_of(&many_bad), &vocab);
+    let extraction = process_bytes("many bad bytes".into(), &docx_of(&many_bad), &vocab);
     assert_eq!(extraction.documents[0].status, "partial");
     assert_eq!(severity(&extraction).as_deref(), Some("error"));
     assert_eq!(extraction.projects.len(), whole.projects.len());
@@ -454,28 +455,13 @@ fn a_docx_with_bytes_that_are_not_utf8_keeps_the_rest() {
 #[test]
 fn corrupted_document_xml_never_crashes() {
     let vocab = Vocab::builtin();
-    let docx = corpus("docx/constructs.docx");
-    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(&docx)).unwrap();
-    let mut xml = String::new();
-    std::io::Read::read_to_string(&mut archive.by_name("word/document.xml").unwrap(), &mut xml)
-        .unwrap();
+    let xml = document_xml(&corpus("docx/constructs.docx"));
     for (i, at) in positions(xml.len(), 60, 3).into_iter().enumerate() {
-        let mut broken = xml.clone().into_bytes();
+        let mut broken = xml.clone();
         broken[at] = b"<>/\"&="[i % 6];
-        let mut out = std::io::Cursor::new(Vec::new());
-        {
-            let mut zip = zip::ZipWriter::new(&mut out);
-            zip.start_file(
-                "word/document.xml",
-                zip::write::SimpleFileOptions::default(),
-            )
-            .unwrap();
-            std::io::Write::write_all(&mut zip, &broken).unwrap();
-            zip.finish().unwrap();
-        }
         check(
             &format!("document.xml byte {at} ({i})"),
-            &out.into_inner(),
+            &docx_of(&broken),
             &vocab,
         );
     }

@@ -51,11 +51,11 @@ pub(super) fn read<'p>(
             },
             None => split_by_sequence(raw, expected_arabic, vocab, p, diagnostics),
         };
-        // The next arabic number follows this one (an entry listed twice repeats it).
-        if let Some(number) = entry.number.as_deref().and_then(|n| n.parse::<u32>().ok()) {
-            expected_arabic = number.saturating_add(1);
-        }
         if let Some(number) = &entry.number {
+            // The next arabic number follows this one (an entry listed twice repeats it).
+            if let Ok(arabic) = number.parse::<u32>() {
+                expected_arabic = arabic.saturating_add(1);
+            }
             // A Word TOC field can list a heading twice (from its style and its TC field).
             let heading = format!("{number}.{}", entry.title);
             let title = normalize(&entry.title);

@@ -43,9 +43,8 @@ fn local_header(bytes: &[u8], name: &str) -> Option<usize> {
 
 /// Runs `read` on the part `name`, read from its local header, and on its compressed
 /// data (to the end of the file when its size follows it); `None` when no local header
-/// names it. The part reads as
-/// far as its data goes: a part cut off ends in an error, as does one whose checksum
-/// (when its local header has it) does not match.
+/// names it. The part reads as far as its data goes: a part cut off ends in an error, as
+/// does one whose checksum (when its local header has it) does not match.
 pub fn read_part<T>(
     bytes: &[u8],
     name: &str,
