@@ -1,5 +1,5 @@
 //! The synthetic corpus: every record a generated document must yield is extracted,
-//! across formats (UTF-8 and GB18030 text, DOCX) and layout variants.
+//! across formats (UTF-8 and GB18030 text, DOCX), layout variants and styles of contents.
 
 use jixiao::batch::process_bytes;
 use jixiao::extract::records::Extraction;
@@ -19,8 +19,18 @@ fn tables(mut extraction: Extraction) -> Vec<(&'static str, String)> {
 fn three_hundred_generated_documents_yield_exactly_their_truth() {
     let vocab = Vocab::builtin();
     let mut formats = std::collections::BTreeMap::new();
+    let mut contents = std::collections::BTreeMap::new();
+    let (mut with_duties, mut with_safeguards) = (0, 0);
     for index in 0..300 {
         let file = generate(7, index);
+        let style = match file.truth.toc_entries.first() {
+            None => "none",
+            Some(entry) if entry.raw.contains('…') => "page after leaders",
+            Some(_) => "page glued in front",
+        };
+        *contents.entry(style).or_insert(0) += 1;
+        with_duties += usize::from(!file.truth.duty_indicators.is_empty());
+        with_safeguards += usize::from(!file.truth.safeguards.is_empty());
         let extraction = process_bytes(file.path.clone(), &file.bytes, &vocab);
         *formats
             .entry(
@@ -37,6 +47,43 @@ fn three_hundred_generated_documents_yield_exactly_their_truth() {
         3,
         "text UTF-8, text GB18030 and DOCX all generated: {formats:?}"
     );
+    assert_eq!(
+        contents.len(),
+        3,
+        "every contents style generated: {contents:?}"
+    );
+    assert!(with_duties > 100 && with_safeguards > 100);
+}
+
+#[test]
+fn generated_texts_cut_before_their_last_project_are_partial() {
+    let vocab = Vocab::builtin();
+    let mut cut = 0;
+    for index in 0..300 {
+        let file = generate(7, index);
+        let projects = &file.truth.projects;
+        let n = projects.len();
+        // UTF-8 text exports with contents and two projects or more.
+        let Ok(text) = std::str::from_utf8(&file.bytes) else {
+            continue;
+        };
+        if file.truth.toc_entries.is_empty() || n < 2 || !file.path.ends_with(".txt") {
+            continue;
+        }
+        let name = projects[n - 1].heading.as_deref().expect("a heading");
+        let heading = format!("\n{n}.{name}绩效目标表 TC");
+        let at = text.rfind(&heading).expect("the last project's heading") + 1;
+        let out = process_bytes(file.path.clone(), &file.bytes[..at], &vocab);
+        let codes: Vec<&str> = out.diagnostics.iter().map(|d| d.code.as_str()).collect();
+        assert_eq!(
+            (out.documents[0].status.as_str(), codes, out.projects.len()),
+            ("partial", vec!["truncated_body"], n - 1),
+            "document {index} ({}) cut before project {n}",
+            file.path
+        );
+        cut += 1;
+    }
+    assert!(cut > 50, "only {cut} documents cut");
 }
 
 #[test]

@@ -1,6 +1,9 @@
 //! A synthetic document laid out as the blocks a reader yields (the inverse of reading).
 
 use super::model::{IndicatorLayout, SynthDocument};
+use super::sections::{
+    contents as contents_entries, part_one_sections, TocStyle, PART_ONE, PART_TWO,
+};
 use crate::read::{Block, Cell, Field, Paragraph, Row, Table};
 
 fn paragraph(text: impl Into<String>) -> Block {
@@ -47,11 +50,15 @@ pub fn blocks(doc: &SynthDocument) -> Vec<Block> {
         paragraph(format!("{}年部门预算绩效文本", doc.year)),
         paragraph(format!("{}编制", doc.department)),
         paragraph(format!("{}财政局审核", doc.region)),
-        paragraph("第一部分 部门整体绩效目标"),
-        heading("一、总体绩效目标", "总体绩效目标", "A"),
-        paragraph(doc.overall_goal.clone()),
-        paragraph("第二部分 预算项目绩效目标"),
     ];
+    contents(doc, &mut blocks);
+    blocks.push(paragraph(PART_ONE));
+    for (number, section) in part_one_sections(doc) {
+        let title = section.title();
+        blocks.push(heading(format!("{number}、{title}"), title, "A"));
+        blocks.extend(section.paragraphs(doc).into_iter().map(paragraph));
+    }
+    blocks.push(paragraph(PART_TWO));
     let unit = if doc.wan_yuan {
         "单位：万元"
     } else {
@@ -146,4 +153,22 @@ pub fn blocks(doc: &SynthDocument) -> Vec<Block> {
         }));
     }
     blocks
+}
+
+/// The table of contents, if the document prints one: its title, then each part's
+/// heading and entries.
+fn contents(doc: &SynthDocument, blocks: &mut Vec<Block>) {
+    let style = doc.sections.toc;
+    if style == TocStyle::Absent {
+        return;
+    }
+    blocks.push(paragraph("目    录"));
+    let mut part = "";
+    for entry in contents_entries(doc) {
+        if entry.part != part {
+            part = entry.part;
+            blocks.push(paragraph(part));
+        }
+        blocks.push(paragraph(entry.printed(style)));
+    }
 }

@@ -8,6 +8,7 @@
 mod layout;
 mod model;
 mod render;
+mod sections;
 mod truth;
 
 pub use model::{Format, Plant, PlantKind, SynthDocument};
@@ -35,6 +36,7 @@ pub fn generate(seed: u64, index: u64) -> SynthFile {
 /// Like [`generate`], with the storage format forced (for benchmarks by format).
 pub fn generate_as(seed: u64, index: u64, format: Option<Format>) -> SynthFile {
     let mut document = model::draw(&mut stream(seed, index), index);
+    document.sections = sections::draw(&mut stream(seed ^ SECTIONS_STREAM, index));
     if let Some(format) = format {
         document.format = format;
     }
@@ -45,11 +47,11 @@ pub fn generate_as(seed: u64, index: u64, format: Option<Format>) -> SynthFile {
 const PLANTED_SHARE: f64 = 0.25;
 
 /// Document `index` of a corpus for measuring duplicate detection: every text unique
-/// ([`model::Vocabulary::Unique`]; the overall-goal paragraph stays boilerplate), and in
-/// a quarter of the documents whose table layout matches the source's (about one in
-/// six in all) one extra project
-/// that copies project 1 of an earlier document, made one of the [`PlantKind`] ways
-/// (drawn at random), when both use the same table layout. Returns the file and, if it got one, its plant.
+/// ([`model::Vocabulary::Unique`]; the overall-goal paragraph stays boilerplate, and there
+/// are no contents, duties or safeguards), and in a quarter of the documents whose table
+/// layout matches the source's (about one in six in all) one extra project that copies
+/// project 1 of an earlier document, made one of the [`PlantKind`] ways (drawn at
+/// random). Returns the file and, if it got one, its plant.
 pub fn generate_planted(
     seed: u64,
     index: u64,
@@ -85,6 +87,10 @@ pub fn generate_planted(
     }
     (render(&document), planted)
 }
+
+/// Mixed into the seed of the stream a document draws its contents, duties and safeguards
+/// from.
+const SECTIONS_STREAM: u64 = 0x5EC7_1045_0000_0001;
 
 /// Document `index`'s own random stream.
 fn stream(seed: u64, index: u64) -> ChaCha8Rng {

@@ -1,5 +1,6 @@
 //! The model of a synthetic document and how it is drawn at random.
 
+use super::sections::Sections;
 use rand::seq::{IndexedRandom, SliceRandom};
 use rand::Rng;
 
@@ -87,6 +88,8 @@ pub struct SynthDocument {
     pub labels: Labels,
     pub overall_goal: String,
     pub projects: Vec<Project>,
+    /// Contents, duties and safeguards (none drawn by [`draw_with`]).
+    pub sections: Sections,
 }
 
 impl SynthDocument {
@@ -468,6 +471,7 @@ pub fn draw_with(rng: &mut impl Rng, index: u64, vocabulary: Vocabulary) -> Synt
             GOALS.choose(rng).expect("g")
         ),
         projects,
+        sections: Sections::default(),
     }
 }
 

@@ -1,9 +1,12 @@
 //! The records a synthetic document must yield, written from its model.
 
 use super::model::{IndicatorLayout, SynthDocument};
+use super::sections::{contents, part_one_sections, Duty as SynthDuty, Measure, TocStyle};
 use crate::extract::records::{
-    Document, Extraction, Indicator, ParagraphRec, Project, ProjectGoal, SpendingCheckpoint,
+    Document, Duty, DutyIndicator, Extraction, Indicator, ParagraphRec, Project, ProjectGoal,
+    Safeguard, SpendingCheckpoint, TocEntry,
 };
+use crate::numerals::to_chinese;
 use crate::record::Money;
 
 /// Grouping key of a level name: without 指标, the two synonyms folded.
@@ -31,13 +34,34 @@ pub fn records(doc: &SynthDocument) -> Extraction {
         n_diagnostics: 0,
         ..Document::default()
     });
-    out.paragraphs.push(ParagraphRec {
-        seq: 1,
-        part: Some("部门整体绩效目标".into()),
-        section: Some("总体绩效目标".into()),
-        text: doc.overall_goal.clone(),
-        ..ParagraphRec::default()
-    });
+    if doc.sections.toc != TocStyle::Absent {
+        for (i, entry) in contents(doc).into_iter().enumerate() {
+            out.toc_entries.push(TocEntry {
+                seq: i as i32 + 1,
+                part: Some(entry.part.into()),
+                level: Some(1),
+                number: Some(entry.number.clone()),
+                raw: entry.printed(doc.sections.toc),
+                title: entry.title,
+                page: Some(entry.page),
+                toc_list: Some(entry.list.into()),
+                ..TocEntry::default()
+            });
+        }
+    }
+    for (_, section) in part_one_sections(doc) {
+        for text in section.paragraphs(doc) {
+            out.paragraphs.push(ParagraphRec {
+                seq: out.paragraphs.len() as i32 + 1,
+                part: Some("部门整体绩效目标".into()),
+                section: Some(section.title().into()),
+                text,
+                ..ParagraphRec::default()
+            });
+        }
+    }
+    duties(&doc.sections.duties, &mut out);
+    safeguards(&doc.sections.measures, &mut out);
     for (i, p) in doc.projects.iter().enumerate() {
         let seq = i as i32 + 1;
         let shared_code = Some(crate::record::SharedStr::from(p.code.as_str()));
@@ -99,4 +123,53 @@ pub fn records(doc: &SynthDocument) -> Extraction {
         }
     }
     out
+}
+
+/// The duties and their indicators.
+fn duties(duties: &[SynthDuty], out: &mut Extraction) {
+    for (i, duty) in duties.iter().enumerate() {
+        let seq = i as i32 + 1;
+        out.duties.push(Duty {
+            seq,
+            name: duty.name.into(),
+            main_duty: Some(duty.main_duty.1.into()),
+            duty_goal: Some(duty.duty_goal.1.into()),
+            performance_goal: Some(duty.performance_goal.1.into()),
+            ..Duty::default()
+        });
+        for (k, (name, standard)) in duty.indicators.iter().enumerate() {
+            out.duty_indicators.push(DutyIndicator {
+                duty_seq: seq,
+                seq: k as i32 + 1,
+                name: name.to_string(),
+                standard: Some(standard.to_string()),
+                ..DutyIndicator::default()
+            });
+        }
+    }
+}
+
+/// The safeguard measures, each followed by its items.
+fn safeguards(measures: &[Measure], out: &mut Extraction) {
+    for (i, measure) in measures.iter().enumerate() {
+        let parent = out.safeguards.len() as i32 + 1;
+        out.safeguards.push(Safeguard {
+            seq: parent,
+            level: 1,
+            number: to_chinese(i as u32 + 1),
+            title: measure.title.into(),
+            ..Safeguard::default()
+        });
+        for (j, item) in measure.items.iter().enumerate() {
+            out.safeguards.push(Safeguard {
+                seq: out.safeguards.len() as i32 + 1,
+                parent_seq: Some(parent),
+                level: 2,
+                number: to_chinese(j as u32 + 1),
+                title: item.title.into(),
+                body: item.body(),
+                ..Safeguard::default()
+            });
+        }
+    }
 }

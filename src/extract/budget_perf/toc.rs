@@ -15,8 +15,9 @@ pub(super) type ListedProjects = Vec<ListedProject>;
 
 /// A project the table of contents lists.
 pub(super) struct ListedProject {
-    /// Its title, normalised: a title listed twice is one project.
-    title: String,
+    /// Its number and normalised title: an entry listed twice is one project (two
+    /// projects of the same name have different numbers).
+    key: (String, String),
     /// The entry as printed.
     pub raw: String,
 }
@@ -41,7 +42,7 @@ pub(super) fn read<'p>(
             expected_arabic = 1;
             continue;
         }
-        let entry = match match_heading(&normalized, headings) {
+        let entry = match match_heading(&normalized, headings, expected_arabic) {
             Some((page, heading)) => Entry {
                 page,
                 number: heading.number.clone(),
@@ -58,11 +59,10 @@ pub(super) fn read<'p>(
             }
             // A Word TOC field can list a heading twice (from its style and its TC field).
             let heading = format!("{number}.{}", entry.title);
-            let title = normalize(&entry.title);
-            if vocab.projects.heading.is_match(&heading) && listed.iter().all(|p| p.title != title)
-            {
+            let key = (number.clone(), normalize(&entry.title));
+            if vocab.projects.heading.is_match(&heading) && listed.iter().all(|p| p.key != key) {
                 listed.push(ListedProject {
-                    title,
+                    key,
                     raw: raw.to_string(),
                 });
             }
@@ -90,20 +90,59 @@ struct Entry {
     level: Option<u32>,
 }
 
-/// The heading an entry names. Text exports glue the page number in front
-/// (`61.纪委…`); a Word TOC field renders it after a tab (`1.纪委…⇥6`).
-fn match_heading<'h>(entry: &str, headings: &'h [Heading]) -> Option<(Option<i32>, &'h Heading)> {
-    headings.iter().find_map(|heading| {
-        let text = normalize(&heading.text);
-        let digits = entry
-            .strip_suffix(text.as_str())
-            .or_else(|| entry.strip_prefix(text.as_str()))?;
-        if !digits.chars().all(|c| c.is_ascii_digit()) {
-            return None;
-        }
-        Some((digits.parse().ok(), heading))
-    })
+/// The heading an entry names, and the entry's page. Text exports glue the page number
+/// in front (`61.纪委…`); Word's TOC field prints it after a tab or dot leaders
+/// (`1.纪委…⇥6`, `1.纪委……6`). Where several headings fit (projects 1 and 11 of the same
+/// name both fit `1511.…`), the one numbered as the next entry is taken, and failing that
+/// the longest, which leaves the fewest digits to the page.
+fn match_heading<'h>(
+    entry: &str,
+    headings: &'h [Heading],
+    expected_arabic: u32,
+) -> Option<(Option<i32>, &'h Heading)> {
+    let expected = expected_arabic.to_string();
+    headings
+        .iter()
+        .filter_map(|heading| {
+            let text = normalize(&heading.text);
+            let digits = entry.strip_suffix(text.as_str()).or_else(|| {
+                let after = entry.strip_prefix(text.as_str())?;
+                Some(after.trim_start_matches(LEADERS))
+            })?;
+            if !digits.chars().all(|c| c.is_ascii_digit()) {
+                return None;
+            }
+            Some((digits.parse().ok(), heading, text.len()))
+        })
+        .max_by_key(|(_, heading, length)| {
+            (
+                heading.number.as_deref() == Some(expected.as_str()),
+                *length,
+            )
+        })
+        .map(|(page, heading, _)| (page, heading))
+        .filter(|(_, heading)| !names_a_missing_namesake(entry, heading, &expected))
 }
+
+/// Whether `entry`, matched to `heading` of another number than the expected one, reads
+/// as well as the expected entry with the same title: `1311.巡察…` (page 13, entry 11)
+/// after entry 10, where the body has no project 11 (it was cut off) but a project 1 of
+/// the same name, which `1311.` would put on page 131.
+fn names_a_missing_namesake(entry: &str, heading: &Heading, expected: &str) -> bool {
+    let Some(number) = heading.number.as_deref().filter(|n| *n != expected) else {
+        return false;
+    };
+    let text = normalize(&heading.text);
+    let Some(after_number) = text.strip_prefix(number) else {
+        return false;
+    };
+    entry
+        .strip_suffix(format!("{expected}{after_number}").as_str())
+        .is_some_and(|page| !page.is_empty() && page.chars().all(|c| c.is_ascii_digit()))
+}
+
+/// What may stand between an entry and its page number.
+const LEADERS: [char; 7] = ['\t', ' ', '…', '.', '．', '·', '-'];
 
 /// Without a matching heading: an arabic entry number is taken to be the next in sequence.
 fn split_by_sequence(
@@ -164,7 +203,7 @@ fn page_after(raw: &str) -> Option<(&str, i32)> {
     let raw = raw.trim_end();
     let text = raw.trim_end_matches(|c: char| c.is_ascii_digit());
     let page = raw[text.len()..].parse().ok()?;
-    let entry = text.trim_end_matches(['\t', ' ', '…', '.', '．', '·', '-']);
+    let entry = text.trim_end_matches(LEADERS);
     (entry.len() < text.len() && !entry.is_empty()).then_some((entry, page))
 }
 
@@ -172,6 +211,7 @@ fn page_after(raw: &str) -> Option<(&str, i32)> {
 mod tests {
     use super::page_after;
     use crate::batch::process_bytes;
+    use crate::extract::records::Extraction;
     use crate::extract::vocab::Vocab;
 
     #[test]
@@ -188,6 +228,54 @@ mod tests {
         assert_eq!(page_after("94.车辆保险费绩效目标表"), None);
         assert_eq!(page_after("专项经费2"), None);
         assert_eq!(page_after("\t12"), None);
+    }
+
+    #[test]
+    fn projects_of_the_same_name_are_told_apart_by_their_entry_numbers() {
+        // Projects 1 and 11 share a name: entry 11 on page 15 prints as `1511.…`, which
+        // also ends with project 1's heading (as page 151).
+        let mut doc = String::from("2021年部门预算绩效文本\n目录\n第二部分 预算项目绩效目标\n");
+        for n in 1..=11 {
+            doc += &format!("{}{n}.车辆保险费绩效目标表\n", n + 4);
+        }
+        doc += "第二部分 预算项目绩效目标\n";
+        for n in 1..=11 {
+            doc += &format!("{n}.车辆保险费绩效目标表 TC {n}、车辆保险费绩效目标表 \\f C \\l 1 \n");
+            doc += "\t项目名称\n\t车辆保险费\n\n";
+        }
+        let out = process_bytes("t".into(), doc.as_bytes(), &Vocab::builtin());
+        let entries = |out: &Extraction| -> Vec<(Option<String>, Option<i32>)> {
+            out.toc_entries
+                .iter()
+                .map(|e| (e.number.clone(), e.page))
+                .collect()
+        };
+        let expected: Vec<(Option<String>, Option<i32>)> = (1..=11)
+            .map(|n| (Some(n.to_string()), Some(n + 4)))
+            .collect();
+        assert_eq!(entries(&out), expected);
+
+        // Cut off before project 11: its entry is not project 1 listed again.
+        let cut = &doc[..doc.rfind("11.车辆保险费绩效目标表 TC").unwrap()];
+        let out = process_bytes("t".into(), cut.as_bytes(), &Vocab::builtin());
+        assert_eq!(entries(&out), expected);
+    }
+
+    #[test]
+    fn an_entry_with_its_page_after_leaders_finds_its_heading() {
+        let doc = "2021年部门预算绩效文本\n目录\n一、总体绩效目标……1\n第一部分\n\
+                   一、总体绩效目标 TC 总体绩效目标 \\f A \\l 1\n正文。\n";
+        let out = process_bytes("t".into(), doc.as_bytes(), &Vocab::builtin());
+        let entry = &out.toc_entries[0];
+        assert_eq!(
+            (
+                entry.number.as_deref(),
+                entry.page,
+                entry.toc_list.as_deref(),
+                entry.level
+            ),
+            (Some("一"), Some(1), Some("A"), Some(1))
+        );
     }
 
     #[test]
