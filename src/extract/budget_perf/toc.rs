@@ -34,6 +34,14 @@ pub(super) fn read<'p>(
     let mut part: Option<String> = None;
     let mut expected_arabic = 1u32;
     let mut listed = ListedProjects::new();
+    // Normalised once: every entry is compared with every heading.
+    let headings: Vec<NormalizedHeading> = headings
+        .iter()
+        .map(|heading| NormalizedHeading {
+            text: normalize(&heading.text),
+            heading,
+        })
+        .collect();
     for p in paragraphs {
         let raw = p.text.trim();
         let normalized = normalize(raw);
@@ -42,7 +50,7 @@ pub(super) fn read<'p>(
             expected_arabic = 1;
             continue;
         }
-        let entry = match match_heading(&normalized, headings, expected_arabic) {
+        let entry = match match_heading(&normalized, &headings, expected_arabic) {
             Some((page, heading)) => Entry {
                 page,
                 number: heading.number.clone(),
@@ -97,43 +105,47 @@ struct Entry {
 /// the longest, which leaves the fewest digits to the page.
 fn match_heading<'h>(
     entry: &str,
-    headings: &'h [Heading],
+    headings: &[NormalizedHeading<'h>],
     expected_arabic: u32,
 ) -> Option<(Option<i32>, &'h Heading)> {
     let expected = expected_arabic.to_string();
     headings
         .iter()
-        .filter_map(|heading| {
-            let text = normalize(&heading.text);
-            let digits = entry.strip_suffix(text.as_str()).or_else(|| {
-                let after = entry.strip_prefix(text.as_str())?;
+        .filter_map(|candidate| {
+            let text = candidate.text.as_str();
+            let digits = entry.strip_suffix(text).or_else(|| {
+                let after = entry.strip_prefix(text)?;
                 Some(after.trim_start_matches(LEADERS))
             })?;
             if !digits.chars().all(|c| c.is_ascii_digit()) {
                 return None;
             }
-            Some((digits.parse().ok(), heading, text.len()))
+            Some((digits.parse().ok(), candidate))
         })
-        .max_by_key(|(_, heading, length)| {
-            (
-                heading.number.as_deref() == Some(expected.as_str()),
-                *length,
-            )
+        .max_by_key(|(_, candidate)| {
+            let number = candidate.heading.number.as_deref();
+            (number == Some(expected.as_str()), candidate.text.len())
         })
-        .map(|(page, heading, _)| (page, heading))
-        .filter(|(_, heading)| !names_a_missing_namesake(entry, heading, &expected))
+        .filter(|(_, candidate)| !names_a_missing_namesake(entry, candidate, &expected))
+        .map(|(page, candidate)| (page, candidate.heading))
 }
 
-/// Whether `entry`, matched to `heading` of another number than the expected one, reads
+/// A heading of the body with its text normalised, as entries are.
+struct NormalizedHeading<'h> {
+    text: String,
+    heading: &'h Heading,
+}
+
+/// Whether `entry`, matched to `candidate` of another number than the expected one, reads
 /// as well as the expected entry with the same title: `1311.巡察…` (page 13, entry 11)
 /// after entry 10, where the body has no project 11 (it was cut off) but a project 1 of
 /// the same name, which `1311.` would put on page 131.
-fn names_a_missing_namesake(entry: &str, heading: &Heading, expected: &str) -> bool {
-    let Some(number) = heading.number.as_deref().filter(|n| *n != expected) else {
+fn names_a_missing_namesake(entry: &str, candidate: &NormalizedHeading, expected: &str) -> bool {
+    let number = candidate.heading.number.as_deref();
+    let Some(number) = number.filter(|n| *n != expected) else {
         return false;
     };
-    let text = normalize(&heading.text);
-    let Some(after_number) = text.strip_prefix(number) else {
+    let Some(after_number) = candidate.text.strip_prefix(number) else {
         return false;
     };
     entry

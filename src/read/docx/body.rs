@@ -8,7 +8,7 @@
 //! rendered; nested tables are kept as tables of their own, never spliced into a cell.
 
 use super::numbering::{Counters, LazyNumbering};
-use super::xml::{attr, resolve_ref, val};
+use super::xml::{attr, local_name, resolve_ref, val};
 use crate::diag::{Diagnostic, Loc, Severity};
 use crate::read::fields::parse_instruction;
 use crate::read::{Block, Cell, Field, Paragraph, Row, Table};
@@ -237,9 +237,9 @@ impl<'n, 'd> State<'n, 'd> {
             Event::Start(e) => self.start(&e, false),
             Event::Empty(e) => {
                 self.start(&e, true);
-                self.end(e.local_name().as_ref());
+                self.end(local_name(e.name().into_inner()));
             }
-            Event::End(e) => self.end(e.local_name().as_ref()),
+            Event::End(e) => self.end(local_name(e.name().into_inner())),
             // White space between elements is not text: skip it before decoding it.
             Event::Text(_) | Event::CData(_) if self.text_target == TextTarget::None => {}
             Event::Text(t) => self.text(&t.xml10_content()),
@@ -254,8 +254,7 @@ impl<'n, 'd> State<'n, 'd> {
     }
 
     fn start(&mut self, e: &BytesStart<'_>, empty: bool) {
-        let name = e.local_name();
-        let name = name.as_ref();
+        let name = local_name(e.name().into_inner());
         if is_skipped(name) {
             if !empty {
                 self.skip_depth = 1;

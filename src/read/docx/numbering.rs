@@ -1,7 +1,7 @@
 //! Automatic list numbering (`word/numbering.xml`): which label (`1.`, `一、`, `（一）`) a
 //! paragraph with `w:numPr` shows, so that the text matches what Word displays and exports.
 
-use super::xml::{attr, val};
+use super::xml::{attr, local_name, val};
 use crate::numerals::to_chinese;
 use quick_xml::events::Event;
 use quick_xml::Reader;
@@ -94,7 +94,7 @@ impl Numbering {
                 Ok(e) => e,
             };
             match event {
-                Event::Start(e) | Event::Empty(e) => match e.local_name().as_ref() {
+                Event::Start(e) | Event::Empty(e) => match local_name(e.name().into_inner()) {
                     "abstractNum" => abstract_id = attr(&e, "abstractNumId"),
                     "lvl" if abstract_id.is_some() => {
                         let ilvl = attr(&e, "ilvl").and_then(|v| v.parse().ok()).unwrap_or(0);
@@ -142,7 +142,7 @@ impl Numbering {
                     }
                     _ => {}
                 },
-                Event::End(e) => match e.local_name().as_ref() {
+                Event::End(e) => match local_name(e.name().into_inner()) {
                     "lvl" => {
                         if let (Some(id), Some((ilvl, l))) = (&abstract_id, level.take()) {
                             let levels = numbering.abstracts.entry(id.clone()).or_default();
