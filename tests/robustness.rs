@@ -202,6 +202,63 @@ fn a_text_cut_off_between_project_tables_is_partial() {
 }
 
 #[test]
+fn a_text_cut_off_right_after_a_project_heading_is_partial() {
+    // Without a table of contents to count projects by, the heading with nothing after
+    // it says the file was cut: a whole document never ends on one.
+    let vocab = Vocab::builtin();
+    let original = corpus("seed/000_154ac4639b0e3315.txt");
+    let text = std::str::from_utf8(&original).unwrap();
+    let contents = text.find("目    录").unwrap();
+    let body = text.find("\n第一部分\n").unwrap();
+    let without_contents = format!("{}{}", &text[..contents], &text[body + 1..]);
+    for project in 2..=5 {
+        let heading = project_headings(&without_contents)[project - 1];
+        let line_end = heading + without_contents[heading..].find('\n').unwrap() + 1;
+        let name = format!("cut after the heading of project {project}");
+        let cut = &without_contents.as_bytes()[..line_end];
+        let extraction = process_bytes(name.clone(), cut, &vocab);
+        assert_eq!(extraction.documents[0].status, "partial", "{name}");
+        assert_eq!(extraction.projects.len(), project, "{name}");
+        assert!(extraction.projects[project - 1].truncated, "{name}");
+        assert!(reports(&extraction, "truncated_table"), "{name}");
+    }
+}
+
+#[test]
+fn a_text_cut_off_inside_a_table_cell_is_partial() {
+    // Cut in the middle of a cell's line, anywhere in the project tables, the text is
+    // partial; ended with a line break after a table and its paragraph, it is whole.
+    let vocab = Vocab::builtin();
+    let original = corpus("seed/000_154ac4639b0e3315.txt");
+    let text = std::str::from_utf8(&original).unwrap();
+    let first_table = text.find("\n\t").unwrap() + 1;
+    let cells: Vec<(usize, &str)> = text[first_table..]
+        .split_inclusive('\n')
+        .scan(first_table, |at, line| {
+            let start = *at;
+            *at += line.len();
+            Some((start, line))
+        })
+        .filter(|(_, line)| line.starts_with('\t') && line.chars().count() > 3)
+        .collect();
+    assert!(cells.len() > 100, "{} cells", cells.len());
+    for (start, line) in cells.iter().step_by(7) {
+        // After the TAB and the cell's first character: a character boundary.
+        let cut = start + 1 + line[1..].chars().next().unwrap().len_utf8();
+        let name = format!("cut at byte {cut}");
+        let extraction = process_bytes(name.clone(), &original[..cut], &vocab);
+        assert_eq!(extraction.documents[0].status, "partial", "{name}");
+        assert!(reports(&extraction, "truncated_text"), "{name}");
+    }
+    let whole = &text[..project_headings(text)[4]];
+    for ending in ["", "\n"] {
+        let document = format!("{whole}附件{ending}");
+        let extraction = process_bytes("whole".into(), document.as_bytes(), &vocab);
+        assert!(!reports(&extraction, "truncated_text"), "ending {ending:?}");
+    }
+}
+
+#[test]
 fn a_whole_document_with_a_table_of_contents_is_not_taken_for_cut_off() {
     // The seed up to project 5, its table of contents listing projects 1 to 4: whole. So
     // it stays with its contents worded as Word's TC fields word them (`1、` for `1.`),

@@ -25,8 +25,23 @@ pub fn read(bytes: &[u8]) -> ReadDocument {
         }
         builder.line(line, line_no);
     });
+    // Word follows every table with a paragraph and ends every line, so an export that
+    // stops inside a cell's line was cut off there.
+    let cut_in_cell = builder.row_open && !decoded.text.ends_with(['\n', '\r']);
+    let cut_at = builder.table.as_ref().map(|table| Loc {
+        line: Some(line_no),
+        ..table.loc
+    });
     builder.finish_table();
     let mut diagnostics = Vec::new();
+    if cut_in_cell {
+        diagnostics.push(Diagnostic::new(
+            Severity::Error,
+            "truncated_text",
+            "the file ends inside a table cell, without a line break: it was cut off; what came before is kept",
+            cut_at.unwrap_or_default(),
+        ));
+    }
     if decoded.had_errors {
         // Counted in the text, so a U+FFFD the file itself held counts too.
         let replaced = decoded.text.matches('\u{FFFD}').count();
@@ -44,7 +59,7 @@ pub fn read(bytes: &[u8]) -> ReadDocument {
         blocks: builder.blocks,
         encoding: Some(decoded.encoding),
         diagnostics,
-        incomplete: false,
+        incomplete: cut_in_cell,
     }
 }
 

@@ -35,7 +35,15 @@ pub(super) struct ProjectBuilder<'v> {
     previous_unit: Option<String>,
     /// The last row read, with its cell count and the place of its last cell.
     last_row: Option<LastRow>,
-    ended_in_table: bool,
+    last_block: LastBlock,
+}
+
+/// What the project's last block was.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum LastBlock {
+    Heading,
+    Paragraph,
+    Table,
 }
 
 struct Checkpoint {
@@ -80,20 +88,20 @@ impl<'v> ProjectBuilder<'v> {
             indicators: Vec::new(),
             previous_unit: None,
             last_row: None,
-            ended_in_table: false,
+            last_block: LastBlock::Heading,
         }
     }
 
     /// A paragraph between the heading and the end of the project.
     pub(super) fn paragraph(&mut self, _p: &Paragraph) {
-        self.ended_in_table = false;
+        self.last_block = LastBlock::Paragraph;
     }
 
     pub(super) fn table(&mut self, table: &Table) {
         for row in &table.rows {
             self.row(row);
         }
-        self.ended_in_table = true;
+        self.last_block = LastBlock::Table;
     }
 
     fn row(&mut self, row: &Row) {
@@ -437,17 +445,26 @@ impl<'v> ProjectBuilder<'v> {
     }
 
     /// Emits the project's records. `last_in_document` says whether the document ends
-    /// here; returns true when it ends inside this project's table.
+    /// here; returns true when it ends inside this project's table, or before it.
     pub(super) fn finish(
         mut self,
         last_in_document: bool,
         out: &mut Extraction,
         diags: &mut Vec<Diagnostic>,
     ) -> bool {
-        let truncated = last_in_document && self.ended_in_table && self.ends_short();
+        let truncated = last_in_document
+            && match self.last_block {
+                // A whole document never ends on a project's heading.
+                LastBlock::Heading => true,
+                LastBlock::Table => self.ends_short(),
+                LastBlock::Paragraph => false,
+            };
         self.record.truncated = truncated;
         if truncated {
             let (loc, detail) = match &self.last_row {
+                _ if self.last_block == LastBlock::Heading => {
+                    (self.heading_loc, "nothing follows its heading".to_string())
+                }
                 Some(LastRow {
                     cells,
                     expected: Some(expected),
