@@ -226,36 +226,79 @@ fn a_text_cut_off_right_after_a_project_heading_is_partial() {
 
 #[test]
 fn a_text_cut_off_inside_a_table_cell_is_partial() {
-    // Cut in the middle of a cell's line, anywhere in the project tables, the text is
-    // partial; ended with a line break after a table and its paragraph, it is whole.
+    // Cut in the middle of the first cell of a row below another row, anywhere in the
+    // project tables, the text ends without a line break in a row shorter than the one
+    // above: partial. Whole, with its last line breaks trimmed so that it ends in a full
+    // last row, it only gets a warning.
     let vocab = Vocab::builtin();
     let original = corpus("seed/000_154ac4639b0e3315.txt");
     let text = std::str::from_utf8(&original).unwrap();
-    let first_table = text.find("\n\t").unwrap() + 1;
-    let cells: Vec<(usize, &str)> = text[first_table..]
+    let mut starts = Vec::new();
+    let mut at = 0;
+    let lines: Vec<&str> = text
         .split_inclusive('\n')
-        .scan(first_table, |at, line| {
-            let start = *at;
-            *at += line.len();
-            Some((start, line))
+        .inspect(|line| {
+            starts.push(at);
+            at += line.len();
         })
-        .filter(|(_, line)| line.starts_with('\t') && line.chars().count() > 3)
         .collect();
-    assert!(cells.len() > 100, "{} cells", cells.len());
-    for (start, line) in cells.iter().step_by(7) {
+    let row_starts: Vec<usize> = (2..lines.len())
+        .filter(|&i| {
+            lines[i].starts_with('\t')
+                && lines[i].chars().count() > 3
+                && lines[i - 1].trim().is_empty()
+                && lines[i - 2].starts_with('\t')
+        })
+        .collect();
+    assert!(row_starts.len() > 30, "{} rows", row_starts.len());
+    for &i in &row_starts {
         // After the TAB and the cell's first character: a character boundary.
-        let cut = start + 1 + line[1..].chars().next().unwrap().len_utf8();
+        let cut = starts[i] + 1 + lines[i][1..].chars().next().unwrap().len_utf8();
         let name = format!("cut at byte {cut}");
         let extraction = process_bytes(name.clone(), &original[..cut], &vocab);
         assert_eq!(extraction.documents[0].status, "partial", "{name}");
         assert!(reports(&extraction, "truncated_text"), "{name}");
     }
-    let whole = &text[..project_headings(text)[4]];
-    for ending in ["", "\n"] {
-        let document = format!("{whole}附件{ending}");
+    // The seed up to project 5, with its contents' entry for it gone: whole.
+    let whole = text[..project_headings(text)[4]].replace("105.区委巡察专项经费绩效目标表\n", "");
+    for ending in ["\n\n", "\n", ""] {
+        let document = format!("{}{ending}", whole.trim_end());
         let extraction = process_bytes("whole".into(), document.as_bytes(), &vocab);
-        assert!(!reports(&extraction, "truncated_text"), "ending {ending:?}");
+        let warned = extraction
+            .diagnostics
+            .iter()
+            .any(|d| d.code == "truncated_text" && d.severity == "warning");
+        assert_eq!(warned, ending.is_empty(), "ending {ending:?}");
+        assert_eq!(extraction.documents[0].status, "ok", "ending {ending:?}");
     }
+}
+
+#[test]
+fn a_docx_that_ends_on_a_project_heading_is_whole_if_its_body_closes() {
+    // A project whose table is a picture leaves nothing after its heading; in a DOCX whose
+    // body closes, that is not a cut.
+    let paragraph = |text: &str| format!("<w:p><w:r><w:t>{text}</w:t></w:r></w:p>");
+    let body = [
+        paragraph("2021年部门预算绩效文本"),
+        paragraph("第二部分 预算项目绩效目标"),
+        paragraph("1.办案经费绩效目标表"),
+        "<w:p><w:r><w:drawing/></w:r></w:p>".to_string(),
+    ]
+    .concat();
+    let xml = format!(
+        r#"<?xml version="1.0" encoding="UTF-8"?><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>{body}<w:sectPr/></w:body></w:document>"#
+    );
+    let extraction = process_bytes(
+        "picture.docx".into(),
+        &docx_of(xml.as_bytes()),
+        &Vocab::builtin(),
+    );
+    assert!(!reports(&extraction, "truncated_table"));
+    assert!(!extraction.projects[0].truncated);
+    // The same as a text export: nothing says the document was not cut there.
+    let text = "2021年部门预算绩效文本\n第二部分 预算项目绩效目标\n1.办案经费绩效目标表\n\n";
+    let extraction = process_bytes("picture.txt".into(), text.as_bytes(), &Vocab::builtin());
+    assert!(extraction.projects[0].truncated);
 }
 
 #[test]

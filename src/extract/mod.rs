@@ -48,7 +48,14 @@ impl DocMeta {
 pub fn extract_document(doc: &ReadDocument, vocab: &Vocab, meta: &DocMeta) -> Extraction {
     let mut out = Extraction::default();
     let mut diagnostics = doc.diagnostics.clone();
-    let found = budget_perf::extract(&doc.blocks, vocab, &meta.doc_id, &mut out, &mut diagnostics);
+    let found = budget_perf::extract(
+        &doc.blocks,
+        doc.end_seen,
+        vocab,
+        &meta.doc_id,
+        &mut out,
+        &mut diagnostics,
+    );
     // Where the reader already reported the document cut off, that says it.
     let ends_early = found.ends_early.filter(|_| !doc.incomplete);
     if let Some(why) = &ends_early {

@@ -113,6 +113,9 @@ pub struct ReadDocument {
     pub diagnostics: Vec<Diagnostic>,
     /// True when the reader could not read the whole input (the blocks are a prefix).
     pub incomplete: bool,
+    /// True when the input marks its own end and the reader reached it (a DOCX body that
+    /// closes); a text export has no such mark, so whether it is whole can only be guessed.
+    pub end_seen: bool,
 }
 
 /// Why a file could not be read at all.

@@ -25,22 +25,27 @@ pub fn read(bytes: &[u8]) -> ReadDocument {
         }
         builder.line(line, line_no);
     });
-    // Word follows every table with a paragraph and ends every line, so an export that
-    // stops inside a cell's line was cut off there.
-    let cut_in_cell = builder.row_open && !decoded.text.ends_with(['\n', '\r']);
-    let cut_at = builder.table.as_ref().map(|table| Loc {
-        line: Some(line_no),
-        ..table.loc
-    });
+    let ending = builder.ending_in_cell(&decoded.text, line_no);
     builder.finish_table();
     let mut diagnostics = Vec::new();
-    if cut_in_cell {
-        diagnostics.push(Diagnostic::new(
-            Severity::Error,
+    let mut incomplete = false;
+    match ending {
+        Some(CellEnding::RowShort(loc)) => {
+            incomplete = true;
+            diagnostics.push(Diagnostic::new(
+                Severity::Error,
+                "truncated_text",
+                "the file ends inside a table cell, without a line break, in a row shorter than the one above: it was cut off; what came before is kept",
+                loc,
+            ));
+        }
+        Some(CellEnding::RowFull(loc)) => diagnostics.push(Diagnostic::new(
+            Severity::Warning,
             "truncated_text",
-            "the file ends inside a table cell, without a line break: it was cut off; what came before is kept",
-            cut_at.unwrap_or_default(),
-        ));
+            "the file ends inside a table cell, without a line break: it may have been cut off in that cell (or its last line breaks were trimmed)",
+            loc,
+        )),
+        None => {}
     }
     if decoded.had_errors {
         // Counted in the text, so a U+FFFD the file itself held counts too.
@@ -59,7 +64,8 @@ pub fn read(bytes: &[u8]) -> ReadDocument {
         blocks: builder.blocks,
         encoding: Some(decoded.encoding),
         diagnostics,
-        incomplete: cut_in_cell,
+        incomplete,
+        end_seen: false,
     }
 }
 
@@ -85,6 +91,18 @@ fn for_each_line<'t>(text: &'t str, mut each: impl FnMut(&'t str)) {
         // The last line, unended; a lone \r at the very end also ends an empty line.
         each(&text[start..]);
     }
+}
+
+/// How a text export that stops inside a table cell's line ends: Word ends every line
+/// and follows every table with a paragraph, so such a file was cut off, or had its last
+/// line breaks trimmed by some tool since. Only a row shorter than the one above tells the
+/// two apart.
+enum CellEnding {
+    /// The last row has fewer cells than the row above it: cut off.
+    RowShort(Loc),
+    /// The last row is as long as the one above (or the table's only row): cut off in its
+    /// last cell, or whole with its line breaks trimmed.
+    RowFull(Loc),
 }
 
 #[derive(Default)]
@@ -122,6 +140,27 @@ fn trim(text: &str) -> &str {
 }
 
 impl Builder {
+    /// How `text`, read up to its last line `line_no`, ends, if inside a table cell.
+    fn ending_in_cell(&self, text: &str, line_no: u32) -> Option<CellEnding> {
+        let table = self.table.as_ref()?;
+        if !self.row_open || text.ends_with(['\n', '\r']) {
+            return None;
+        }
+        let loc = Loc {
+            line: Some(line_no),
+            ..table.loc
+        };
+        let short = match table.rows.as_slice() {
+            [.., above, last] => last.cells.len() < above.cells.len(),
+            _ => false,
+        };
+        Some(if short {
+            CellEnding::RowShort(loc)
+        } else {
+            CellEnding::RowFull(loc)
+        })
+    }
+
     fn line(&mut self, line: &str, line_no: u32) {
         if let Some(cell_text) = line.strip_prefix('\t') {
             self.cell(cell_text, line_no);

@@ -19,6 +19,7 @@ use crate::diag::{Diagnostic, Severity};
 use crate::read::{Block, Field, Paragraph, Table};
 use crate::record::SharedStr;
 pub use cover::Cover;
+use project::After;
 use unicode_normalization::UnicodeNormalization;
 
 /// Lines a cover has at most (department, title, compiler, reviewer, a date or two).
@@ -54,6 +55,7 @@ struct Heading {
 /// Extracts the family's records from a document's blocks into `out`.
 pub fn extract(
     blocks: &[Block],
+    end_seen: bool,
     vocab: &Vocab,
     doc_id: &SharedStr,
     out: &mut Extraction,
@@ -79,7 +81,12 @@ pub fn extract(
     }
     let headings = std::mem::take(&mut walker.headings);
     let recognised = walker.recognised;
-    found.truncated = walker.finish(out, diagnostics);
+    let end = if end_seen {
+        After::EndSeen
+    } else {
+        After::EndUnverified
+    };
+    found.truncated = walker.finish(end, out, diagnostics);
 
     let listed_projects = match toc_start {
         Some(start) => toc::read(
@@ -427,15 +434,15 @@ impl<'v> BodyWalker<'v> {
 
     fn finish_project(&mut self, out: &mut Extraction, diags: &mut Vec<Diagnostic>) {
         if let Some(project) = self.project.take() {
-            project.finish(false, out, diags);
+            project.finish(After::More, out, diags);
         }
     }
 
     /// Closes the last project; returns true when the document ends inside its table.
-    fn finish(mut self, out: &mut Extraction, diags: &mut Vec<Diagnostic>) -> bool {
+    fn finish(mut self, end: After, out: &mut Extraction, diags: &mut Vec<Diagnostic>) -> bool {
         self.project
             .take()
-            .is_some_and(|project| project.finish(true, out, diags))
+            .is_some_and(|project| project.finish(end, out, diags))
     }
 }
 

@@ -46,6 +46,17 @@ enum LastBlock {
     Table,
 }
 
+/// What follows a project in its document.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum After {
+    /// Another section or project.
+    More,
+    /// The end of the document, where the reader cannot tell whether it is the real end.
+    EndUnverified,
+    /// The end the document's format marks (a DOCX body that closes).
+    EndSeen,
+}
+
 struct Checkpoint {
     /// Grid column, which the percentage row below shares.
     column: u32,
@@ -444,21 +455,22 @@ impl<'v> ProjectBuilder<'v> {
         }
     }
 
-    /// Emits the project's records. `last_in_document` says whether the document ends
-    /// here; returns true when it ends inside this project's table, or before it.
+    /// Emits the project's records; returns true when the document ends inside this
+    /// project's table, or before it.
     pub(super) fn finish(
         mut self,
-        last_in_document: bool,
+        after: After,
         out: &mut Extraction,
         diags: &mut Vec<Diagnostic>,
     ) -> bool {
-        let truncated = last_in_document
-            && match self.last_block {
-                // A whole document never ends on a project's heading.
-                LastBlock::Heading => true,
-                LastBlock::Table => self.ends_short(),
-                LastBlock::Paragraph => false,
-            };
+        let truncated = match (after, self.last_block) {
+            (After::More, _) | (_, LastBlock::Paragraph) => false,
+            (_, LastBlock::Table) => self.ends_short(),
+            // A whole text export does not end on a project's heading; a whole DOCX can,
+            // when the table is a picture (which leaves no text).
+            (After::EndUnverified, LastBlock::Heading) => true,
+            (After::EndSeen, LastBlock::Heading) => false,
+        };
         self.record.truncated = truncated;
         if truncated {
             let (loc, detail) = match &self.last_row {

@@ -39,6 +39,7 @@ pub(super) fn read<'p>(
         .iter()
         .map(|heading| NormalizedHeading {
             text: normalize(&heading.text),
+            number: heading.number.as_deref().map(normalize),
             heading,
         })
         .collect();
@@ -61,13 +62,15 @@ pub(super) fn read<'p>(
             None => split_by_sequence(raw, expected_arabic, vocab, p, diagnostics),
         };
         if let Some(number) = &entry.number {
+            // Numbers as printed, full-width digits (`１１`) too, compared normalised.
+            let number = normalize(number);
             // The next arabic number follows this one (an entry listed twice repeats it).
             if let Ok(arabic) = number.parse::<u32>() {
                 expected_arabic = arabic.saturating_add(1);
             }
             // A Word TOC field can list a heading twice (from its style and its TC field).
             let heading = format!("{number}.{}", entry.title);
-            let key = (number.clone(), normalize(&entry.title));
+            let key = (number, normalize(&entry.title));
             if vocab.projects.heading.is_match(&heading) && listed.iter().all(|p| p.key != key) {
                 listed.push(ListedProject {
                     key,
@@ -123,25 +126,27 @@ fn match_heading<'h>(
             Some((digits.parse().ok(), candidate))
         })
         .max_by_key(|(_, candidate)| {
-            let number = candidate.heading.number.as_deref();
+            let number = candidate.number.as_deref();
             (number == Some(expected.as_str()), candidate.text.len())
         })
         .filter(|(_, candidate)| !names_a_missing_namesake(entry, candidate, &expected))
         .map(|(page, candidate)| (page, candidate.heading))
 }
 
-/// A heading of the body with its text normalised, as entries are.
+/// A heading of the body with its text and number normalised, as entries are.
 struct NormalizedHeading<'h> {
     text: String,
+    number: Option<String>,
     heading: &'h Heading,
 }
 
 /// Whether `entry`, matched to `candidate` of another number than the expected one, reads
 /// as well as the expected entry with the same title: `1311.巡察…` (page 13, entry 11)
 /// after entry 10, where the body has no project 11 (it was cut off) but a project 1 of
-/// the same name, which `1311.` would put on page 131.
+/// the same name, which `1311.` would put on page 131 (or, printed without a page,
+/// `11.巡察…`, which would put it on page 1).
 fn names_a_missing_namesake(entry: &str, candidate: &NormalizedHeading, expected: &str) -> bool {
-    let number = candidate.heading.number.as_deref();
+    let number = candidate.number.as_deref();
     let Some(number) = number.filter(|n| *n != expected) else {
         return false;
     };
@@ -150,7 +155,7 @@ fn names_a_missing_namesake(entry: &str, candidate: &NormalizedHeading, expected
     };
     entry
         .strip_suffix(format!("{expected}{after_number}").as_str())
-        .is_some_and(|page| !page.is_empty() && page.chars().all(|c| c.is_ascii_digit()))
+        .is_some_and(|page| page.chars().all(|c| c.is_ascii_digit()))
 }
 
 /// What may stand between an entry and its page number.
@@ -194,7 +199,8 @@ fn split_by_sequence(
     let expected_text = expected.to_string();
     let (_, title) = split_number(&format!("{expected_text}{rest}"), vocab);
     match digits.strip_suffix(expected_text.as_str()) {
-        Some(page) if !page.is_empty() && rest.starts_with(['.', '．', '、']) => {
+        // The expected number with a page glued in front, or alone (printed without one).
+        Some(page) if rest.starts_with(['.', '．', '、']) => {
             entry.page = page.parse().ok();
             entry.number = Some(expected_text);
             entry.title = title;
@@ -224,6 +230,7 @@ mod tests {
     use super::page_after;
     use crate::batch::process_bytes;
     use crate::extract::records::Extraction;
+    use crate::extract::vocab::normalize;
     use crate::extract::vocab::Vocab;
 
     #[test]
@@ -245,32 +252,55 @@ mod tests {
     #[test]
     fn projects_of_the_same_name_are_told_apart_by_their_entry_numbers() {
         // Projects 1 and 11 share a name: entry 11 on page 15 prints as `1511.…`, which
-        // also ends with project 1's heading (as page 151).
-        let mut doc = String::from("2021年部门预算绩效文本\n目录\n第二部分 预算项目绩效目标\n");
-        for n in 1..=11 {
-            doc += &format!("{}{n}.车辆保险费绩效目标表\n", n + 4);
-        }
-        doc += "第二部分 预算项目绩效目标\n";
-        for n in 1..=11 {
-            doc += &format!("{n}.车辆保险费绩效目标表 TC {n}、车辆保险费绩效目标表 \\f C \\l 1 \n");
-            doc += "\t项目名称\n\t车辆保险费\n\n";
-        }
-        let out = process_bytes("t".into(), doc.as_bytes(), &Vocab::builtin());
-        let entries = |out: &Extraction| -> Vec<(Option<String>, Option<i32>)> {
-            out.toc_entries
-                .iter()
-                .map(|e| (e.number.clone(), e.page))
-                .collect()
+        // also ends with project 1's heading (as page 151); printed without pages, `11.…`
+        // ends with it too. So with the body's numbers in full-width digits (`１１．`).
+        let digits = |n: u32, full_width: bool| -> String {
+            let ascii = n.to_string();
+            match full_width {
+                false => ascii,
+                true => ascii
+                    .chars()
+                    .map(|c| char::from_u32(c as u32 + 0xFEE0).unwrap())
+                    .collect(),
+            }
         };
-        let expected: Vec<(Option<String>, Option<i32>)> = (1..=11)
-            .map(|n| (Some(n.to_string()), Some(n + 4)))
-            .collect();
-        assert_eq!(entries(&out), expected);
+        for (pages, full_width) in [(true, false), (false, false), (true, true)] {
+            let mut doc = String::from("2021年部门预算绩效文本\n目录\n第二部分 预算项目绩效目标\n");
+            for n in 1..=11 {
+                let page = if pages {
+                    (n + 4).to_string()
+                } else {
+                    String::new()
+                };
+                doc += &format!("{page}{n}.车辆保险费绩效目标表\n");
+            }
+            doc += "第二部分 预算项目绩效目标\n";
+            for n in 1..=11 {
+                let (number, dot) = (digits(n, full_width), if full_width { "．" } else { "." });
+                doc += &format!(
+                    "{number}{dot}车辆保险费绩效目标表 TC {n}、车辆保险费绩效目标表 \\f C \\l 1 \n"
+                );
+                doc += "\t项目名称\n\t车辆保险费\n\n";
+            }
+            let entries = |out: &Extraction| -> Vec<(Option<String>, Option<i32>)> {
+                out.toc_entries
+                    .iter()
+                    .map(|e| (e.number.as_deref().map(normalize), e.page))
+                    .collect()
+            };
+            let expected: Vec<(Option<String>, Option<i32>)> = (1..=11)
+                .map(|n| (Some(n.to_string()), pages.then_some(n + 4)))
+                .collect();
+            let case = format!("pages {pages}, full-width {full_width}");
+            let out = process_bytes("t".into(), doc.as_bytes(), &Vocab::builtin());
+            assert_eq!(entries(&out), expected, "{case}");
 
-        // Cut off before project 11: its entry is not project 1 listed again.
-        let cut = &doc[..doc.rfind("11.车辆保险费绩效目标表 TC").unwrap()];
-        let out = process_bytes("t".into(), cut.as_bytes(), &Vocab::builtin());
-        assert_eq!(entries(&out), expected);
+            // Cut off before project 11: its entry is not project 1 listed again.
+            let last = digits(11, full_width);
+            let cut = &doc[..doc.rfind(&format!("\n{last}")).unwrap() + 1];
+            let out = process_bytes("t".into(), cut.as_bytes(), &Vocab::builtin());
+            assert_eq!(entries(&out), expected, "{case}, cut");
+        }
     }
 
     #[test]

@@ -156,6 +156,7 @@ fn read_document_xml(
         encoding: None,
         diagnostics: output.diagnostics,
         incomplete: output.incomplete,
+        end_seen: !output.incomplete,
     })
 }
 
