@@ -42,6 +42,11 @@ fn find(bytes: &[u8], what: &[u8], from: usize) -> usize {
         .unwrap()
 }
 
+/// The real sample, a text export cut off mid-table.
+fn seed_text() -> String {
+    String::from_utf8(corpus("seed/000_154ac4639b0e3315.txt")).unwrap()
+}
+
 /// The `word/document.xml` of a DOCX, inflated.
 fn document_xml(docx: &[u8]) -> Vec<u8> {
     let mut archive = zip::ZipArchive::new(std::io::Cursor::new(docx)).unwrap();
@@ -118,7 +123,7 @@ fn a_damaged_utf8_export_is_still_read_as_utf8() {
     // One broken byte used to send the whole file to GB18030, garbling every character:
     // the document failed. Now only the broken bytes are lost.
     let vocab = Vocab::builtin();
-    let original = corpus("seed/000_154ac4639b0e3315.txt");
+    let original = seed_text().into_bytes();
     let inside_a_character = |at: usize| original[at] & 0xC0 == 0x80;
     // Cut past the table of contents, so that each copy has a body to find.
     let cuts = positions(original.len(), 200, 3)
@@ -155,8 +160,8 @@ fn a_text_cut_off_before_its_body_keeps_its_cover() {
     // Cut anywhere from just after the title to the end of the table of contents, the
     // text holds a cover and nothing of a body: it is kept as `partial`, its cover read.
     let vocab = Vocab::builtin();
-    let original = corpus("seed/000_154ac4639b0e3315.txt");
-    let text = std::str::from_utf8(&original).unwrap();
+    let text = &seed_text();
+    let original = text.as_bytes();
     let body = text.find("一、总体绩效目标 TC").unwrap();
     let body = text[..body].rfind('\n').unwrap();
     let title_end = text.find("绩效文本\n").unwrap() + "绩效文本".len();
@@ -187,8 +192,8 @@ fn a_text_cut_off_between_project_tables_is_partial() {
     // Cut before the heading of project 2, 3, 4 or 5, the text ends after a whole table,
     // so no table is cut off; the projects its table of contents lists last are missing.
     let vocab = Vocab::builtin();
-    let original = corpus("seed/000_154ac4639b0e3315.txt");
-    let text = std::str::from_utf8(&original).unwrap();
+    let text = &seed_text();
+    let original = text.as_bytes();
     let headings = project_headings(text);
     for project in 2..=5 {
         let cut = headings[project - 1];
@@ -206,8 +211,7 @@ fn a_text_cut_off_right_after_a_project_heading_is_partial() {
     // Without a table of contents to count projects by, the heading with nothing after
     // it says the file was cut: a whole document never ends on one.
     let vocab = Vocab::builtin();
-    let original = corpus("seed/000_154ac4639b0e3315.txt");
-    let text = std::str::from_utf8(&original).unwrap();
+    let text = &seed_text();
     let contents = text.find("目    录").unwrap();
     let body = text.find("\n第一部分\n").unwrap();
     let without_contents = format!("{}{}", &text[..contents], &text[body + 1..]);
@@ -231,8 +235,8 @@ fn a_text_cut_off_inside_a_table_cell_is_partial() {
     // above: partial. Whole, with its last line breaks trimmed so that it ends in a full
     // last row, it only gets a warning.
     let vocab = Vocab::builtin();
-    let original = corpus("seed/000_154ac4639b0e3315.txt");
-    let text = std::str::from_utf8(&original).unwrap();
+    let text = &seed_text();
+    let original = text.as_bytes();
     let mut starts = Vec::new();
     let mut at = 0;
     let lines: Vec<&str> = text
@@ -310,9 +314,7 @@ fn a_whole_document_with_a_table_of_contents_is_not_taken_for_cut_off() {
     // twice; cut before project 4, it is not (but with dot leaders, where no entry's page
     // number can be told apart from its number).
     let vocab = Vocab::builtin();
-    let original = std::str::from_utf8(&corpus("seed/000_154ac4639b0e3315.txt"))
-        .unwrap()
-        .to_string();
+    let original = seed_text();
     let whole =
         original[..project_headings(&original)[4]].replace("105.区委巡察专项经费绩效目标表\n", "");
     let variants = [

@@ -1,7 +1,9 @@
 //! The records a synthetic document must yield, written from its model.
 
 use super::model::{IndicatorLayout, SynthDocument};
-use super::sections::{contents, part_one_sections, Duty as SynthDuty, Measure, TocStyle};
+use super::sections::{
+    contents, part_one_sections, Duty as SynthDuty, Measure, TocStyle, PART_ONE,
+};
 use crate::extract::records::{
     Document, Duty, DutyIndicator, Extraction, Indicator, ParagraphRec, Project, ProjectGoal,
     Safeguard, SpendingCheckpoint, TocEntry,
@@ -53,7 +55,8 @@ pub fn records(doc: &SynthDocument) -> Extraction {
         for text in section.paragraphs(doc) {
             out.paragraphs.push(ParagraphRec {
                 seq: out.paragraphs.len() as i32 + 1,
-                part: Some("部门整体绩效目标".into()),
+                // The part's name, without its number.
+                part: PART_ONE.split_once(' ').map(|(_, name)| name.into()),
                 section: Some(section.title().into()),
                 text,
                 ..ParagraphRec::default()

@@ -474,7 +474,7 @@ impl<'v> ProjectBuilder<'v> {
         self.record.truncated = truncated;
         if truncated {
             let (loc, detail) = match &self.last_row {
-                _ if self.last_block == LastBlock::Heading => {
+                None if self.last_block == LastBlock::Heading => {
                     (self.heading_loc, "nothing follows its heading".to_string())
                 }
                 Some(LastRow {
