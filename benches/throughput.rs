@@ -430,8 +430,8 @@ fn time_pipeline(
     jobs: usize,
 ) -> (batch::Summary, f64) {
     let mut writer = DatasetWriter::create(out, &Catalog::builtin())
-        .and_then(|w| w.with_encoder_threads(batch::encoder_threads(jobs)))
-        .expect("output");
+        .expect("output")
+        .with_worker_encoding(batch::encoding_threads(jobs));
     let options = RunOptions {
         jobs,
         ..RunOptions::default()

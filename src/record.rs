@@ -7,6 +7,7 @@
 
 use crate::schema::{Catalog, ColumnType};
 use std::fmt;
+use std::sync::Arc;
 
 /// An amount of money in yuan, kept exact as a whole number of fen (hundredths).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default)]
@@ -132,6 +133,19 @@ pub trait TableSink {
 
     /// Takes the rows of one table (possibly none).
     fn rows<R: Record>(&mut self, rows: &[R]);
+
+    /// Work the sink leaves for others to do off its own calls (compressing rows it was
+    /// given), which the threads feeding it take on between documents; `None` if it
+    /// leaves none.
+    fn deferred_work(&self) -> Option<Arc<dyn DeferredWork>> {
+        None
+    }
+}
+
+/// Work a [`TableSink`] leaves for any thread with a moment to spare.
+pub trait DeferredWork: Send + Sync {
+    /// Does one piece of the work; false if there was none waiting.
+    fn run_some(&self) -> bool;
 }
 
 /// Declares record structs and their [`Record`] implementations.

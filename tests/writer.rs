@@ -8,6 +8,7 @@ use jixiao::schema::Catalog;
 use jixiao::write::{part_files, DatasetWriter};
 use polars::prelude::{ParquetReader, SerReader};
 use std::path::Path;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 /// The records of the seed document.
 fn seed_extraction() -> Extraction {
@@ -119,39 +120,58 @@ fn dataset_files(dir: &Path) -> Vec<(String, Vec<u8>)> {
 }
 
 #[test]
-fn encoder_threads_write_the_same_files_as_the_callers_thread() {
+fn queued_row_groups_make_the_same_files_as_writing_on_the_callers_thread() {
     let extraction = seed_extraction();
-    let write = |encoder_threads: usize| {
+    let write = |threads: usize| {
         let out = tempfile::tempdir().unwrap();
-        // A small cap and small parts: many flushes, part files opened and closed on
-        // every encoder thread, in two partitions.
+        // A small cap and small parts: many flushes, part files opened and closed while
+        // other threads write earlier row groups, in two partitions.
         let mut writer = DatasetWriter::create(out.path(), &Catalog::builtin())
             .unwrap()
             .with_max_buffered_rows(7)
             .with_rows_per_part(20)
-            .with_encoder_threads(encoder_threads)
-            .unwrap();
-        for year in [2021, 2022, 2021, 2023, 2022] {
-            writer.partition(Some(year));
-            extraction.write_to(&mut writer);
-        }
+            .with_worker_encoding(threads);
+        let deferred = writer.deferred_work();
+        assert_eq!(deferred.is_some(), threads > 0);
+        let writing = AtomicBool::new(true);
+        let helped = AtomicUsize::new(0);
+        std::thread::scope(|scope| {
+            // Threads that help while the writer takes rows, as the batch's workers do.
+            for _ in 0..threads {
+                scope.spawn(|| {
+                    while writing.load(Ordering::SeqCst) {
+                        if deferred.as_ref().is_some_and(|work| work.run_some()) {
+                            helped.fetch_add(1, Ordering::SeqCst);
+                        } else {
+                            std::thread::yield_now();
+                        }
+                    }
+                });
+            }
+            for year in [2021, 2022, 2021, 2023, 2022] {
+                writer.partition(Some(year));
+                extraction.write_to(&mut writer);
+            }
+            writing.store(false, Ordering::SeqCst);
+        });
         writer.finish().unwrap();
         let files = dataset_files(out.path());
-        (files, out)
+        (files, helped.into_inner(), out)
     };
-    let (inline, _a) = write(0);
-    let (threaded, _b) = write(3);
+    let (inline, _, _a) = write(0);
+    let (queued, helped, _b) = write(3);
+    assert!(helped > 0, "no helping thread wrote a row group");
     let parts = inline
         .iter()
         .filter(|(path, _)| path.starts_with("indicators/year=2021/"))
         .count();
     assert!(
         parts > 3,
-        "the test should spread parts over the threads: {parts}"
+        "the test should queue several part files at once: {parts}"
     );
     let names = |files: &[(String, Vec<u8>)]| files.iter().map(|f| f.0.clone()).collect::<Vec<_>>();
-    assert_eq!(names(&inline), names(&threaded));
-    for ((path, a), (_, b)) in inline.iter().zip(&threaded) {
-        assert!(a == b, "{path} differs with encoder threads");
+    assert_eq!(names(&inline), names(&queued));
+    for ((path, a), (_, b)) in inline.iter().zip(&queued) {
+        assert!(a == b, "{path} differs when its row groups are queued");
     }
 }

@@ -77,7 +77,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     } else {
         DatasetWriter::update(&args.out, &setup.catalog)?
     };
-    writer = writer.with_encoder_threads(batch::encoder_threads(args.jobs))?;
+    writer = writer.with_worker_encoding(batch::encoding_threads(args.jobs));
     if let Some(shard) = args.shard {
         inputs.files.retain(|path| shard.contains(path));
         writer = writer.with_file_prefix(&shard.file_prefix());

@@ -1,11 +1,12 @@
 //! Encoding part files: each flushed buffer's Arrow arrays become a row group of its part
 //! file, every column encoded as its schema declares (polars' Parquet crate makes the
 //! pages; polars' own writer would pick encodings by type, estimating every string
-//! column's cardinality to decide). In a run with several workers this happens on
-//! threads of their own, so that the writer keeps taking documents (and the workers keep
-//! extracting) while a large flush is compressed. Each part file belongs to one encoder
-//! thread, which keeps its row groups in the order they were flushed: the files are the
-//! same whatever the number of threads.
+//! column's cardinality to decide). In a run with several workers the row groups are
+//! queued instead, and the workers compress them between documents, outside the writer
+//! ([`EncodeQueue`]), so that the writer keeps taking documents while a large flush is
+//! compressed, with no threads beyond the workers. One part file's jobs run one at a time
+//! and in the order they were queued: the files are the same whatever the number of
+//! threads.
 
 use super::compress::PageCompressor;
 use super::{io_error, WriteError, PART_BUFFER};
@@ -17,15 +18,12 @@ use polars_parquet::write::{
     DynStreamingIterator, Encoding as PageEncoding, FileWriter, KeyValue, ParquetType,
     StatisticsOptions, Version, WriteOptions,
 };
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::fs;
 use std::io::BufWriter;
 use std::panic::AssertUnwindSafe;
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::mpsc::{channel, Sender};
 use std::sync::{Arc, Condvar, Mutex};
-use std::thread::JoinHandle;
 
 /// Rows of one table and partition, column by column, to be written as a row group.
 pub(super) struct RowGroup {
@@ -122,7 +120,7 @@ impl PartFile {
     }
 
     /// Encodes, compresses and appends one row group. Columns are serialised on this
-    /// thread: the encoder threads are the parallelism (polars' own pool would add
+    /// thread: the workers that compress whole row groups are the parallelism (polars' own pool would add
     /// threads that spin between jobs, taking turns on the cores the workers need).
     pub(super) fn write(
         &mut self,
@@ -190,187 +188,299 @@ fn parquet_error(table: &str, error: PolarsError) -> WriteError {
     }
 }
 
-/// The part files one encoder has open.
-#[derive(Default)]
-struct OpenFiles {
-    files: HashMap<u64, PartFile>,
-    /// This thread's page compressor, made for its first row group.
-    compressor: Option<PageCompressor>,
-}
-
-impl OpenFiles {
-    fn run(&mut self, job: Job) -> Result<(), WriteError> {
-        match job {
-            Job::Write {
-                part,
-                table,
-                row_group,
-                create,
-            } => {
-                if let Some((path, schema)) = create {
-                    self.files
-                        .insert(part, PartFile::create(path, &table, schema)?);
-                }
-                let file = self.files.get_mut(&part).expect("part file opened first");
-                let compressor = match &mut self.compressor {
-                    Some(compressor) => compressor,
-                    None => self.compressor.insert(PageCompressor::new(&table)?),
-                };
-                file.write(row_group, compressor)
+/// Runs one job on a part file (`None` until a job creates it), with a compressor made
+/// when first needed.
+fn run_job(
+    file: &mut Option<PartFile>,
+    compressor: &mut Option<PageCompressor>,
+    job: Job,
+) -> Result<(), WriteError> {
+    match job {
+        Job::Write {
+            table,
+            row_group,
+            create,
+            ..
+        } => {
+            if let Some((path, schema)) = create {
+                *file = Some(PartFile::create(path, &table, schema)?);
             }
-            Job::Close { part, .. } => match self.files.remove(&part) {
-                Some(file) => file.finish(),
-                None => Ok(()),
-            },
+            let file = file.as_mut().expect("part file opened first");
+            let compressor = match compressor {
+                Some(compressor) => compressor,
+                None => compressor.insert(PageCompressor::new(&table)?),
+            };
+            file.write(row_group, compressor)
         }
+        Job::Close { .. } => file.take().map_or(Ok(()), PartFile::finish),
     }
 }
 
-/// What the encoder threads share with the writer.
-#[derive(Default)]
-struct Shared {
-    /// The first error a thread met; the writer reports it at its next job.
-    error: Mutex<Option<WriteError>>,
-    /// Set when the writer is dropped unfinished: queued work is skipped.
-    cancelled: AtomicBool,
-    /// Rows handed over and not yet written: they are out of the writer's buffers but
-    /// still in memory, so the writer waits while there are too many.
-    in_flight: Mutex<usize>,
-    written: Condvar,
-}
-
-struct EncoderThread {
-    jobs: Sender<Job>,
-    handle: JoinHandle<()>,
-}
-
-/// Runs part-file jobs on the caller's thread or on encoder threads.
-pub(super) struct Encoders {
-    inline: OpenFiles,
-    threads: Vec<EncoderThread>,
-    shared: Arc<Shared>,
+/// Runs part-file jobs on the caller's thread as they come, or queues them.
+pub(super) enum Encoders {
+    Inline {
+        files: HashMap<u64, PartFile>,
+        compressor: Option<PageCompressor>,
+    },
+    Queued {
+        queue: Arc<EncodeQueue>,
+        /// Threads that empty the queue when the writer finishes.
+        finish_threads: usize,
+    },
 }
 
 impl Encoders {
     /// Encoding on the caller's thread.
     pub(super) fn inline() -> Encoders {
-        Encoders {
-            inline: OpenFiles::default(),
-            threads: Vec::new(),
-            shared: Arc::default(),
+        Encoders::Inline {
+            files: HashMap::new(),
+            compressor: None,
         }
     }
 
-    /// Encoding on `count` threads of their own (none: on the caller's thread).
-    pub(super) fn spawn(count: usize) -> std::io::Result<Encoders> {
-        let mut encoders = Encoders::inline();
-        for index in 0..count {
-            let (jobs, queue) = channel::<Job>();
-            let shared = Arc::clone(&encoders.shared);
-            let handle = std::thread::Builder::new()
-                .name(format!("jixiao-encode-{index}"))
-                .spawn(move || {
-                    let mut files = OpenFiles::default();
-                    for job in queue {
-                        let rows = job.rows();
-                        let table = job.table().to_string();
-                        if !shared.cancelled.load(Ordering::Relaxed) {
-                            // A panic inside polars becomes this part's error: the thread
-                            // lives on, so the rows in flight are still counted down.
-                            let outcome =
-                                std::panic::catch_unwind(AssertUnwindSafe(|| files.run(job)));
-                            let outcome = outcome.unwrap_or_else(|_| {
-                                Err(WriteError::Parquet {
-                                    table,
-                                    message: "polars panicked while encoding a row group".into(),
-                                })
-                            });
-                            if let Err(error) = outcome {
-                                shared.cancelled.store(true, Ordering::Relaxed);
-                                let mut first = lock(&shared.error);
-                                first.get_or_insert(error);
-                            }
-                        }
-                        *lock(&shared.in_flight) -= rows;
-                        shared.written.notify_all();
-                    }
-                })?;
-            encoders.threads.push(EncoderThread { jobs, handle });
+    /// Encoding by whoever helps the queue ([`EncodeQueue::help`]), and at the end on
+    /// `finish_threads` threads.
+    pub(super) fn queued(finish_threads: usize) -> Encoders {
+        Encoders::Queued {
+            queue: Arc::default(),
+            finish_threads: finish_threads.max(1),
         }
-        Ok(encoders)
     }
 
-    /// Runs `job` here, or queues it for the thread that owns its part file, waiting while
-    /// more than `max_in_flight` rows would be handed over and not yet written (a larger
-    /// frame still goes, alone). An error from an earlier queued job is reported now.
+    /// The queue that others may help empty, if jobs are queued.
+    pub(super) fn queue(&self) -> Option<Arc<EncodeQueue>> {
+        match self {
+            Encoders::Inline { .. } => None,
+            Encoders::Queued { queue, .. } => Some(Arc::clone(queue)),
+        }
+    }
+
+    /// Runs `job` here, or queues it. While more than `max_in_flight` rows are queued and
+    /// not yet written (out of the writer's buffers but still in memory), the caller
+    /// helps write them. An error from an earlier queued job is reported now.
     pub(super) fn submit(&mut self, job: Job, max_in_flight: usize) -> Result<(), WriteError> {
-        self.take_error()?;
-        if self.threads.is_empty() {
-            return self.inline.run(job);
+        match self {
+            Encoders::Inline { files, compressor } => {
+                let part = job.part();
+                let mut file = files.remove(&part);
+                let closing = matches!(job, Job::Close { .. });
+                run_job(&mut file, compressor, job)?;
+                if let (Some(file), false) = (file, closing) {
+                    files.insert(part, file);
+                }
+                Ok(())
+            }
+            Encoders::Queued { queue, .. } => {
+                queue.take_error()?;
+                queue.push(job);
+                queue.help_while_over(max_in_flight);
+                queue.take_error()
+            }
         }
-        let rows = job.rows();
-        let mut in_flight = lock(&self.shared.in_flight);
-        while *in_flight > 0 && *in_flight + rows > max_in_flight {
-            in_flight = self
-                .shared
-                .written
-                .wait(in_flight)
-                .unwrap_or_else(|e| e.into_inner());
-        }
-        *in_flight += rows;
-        drop(in_flight);
-        let thread = &self.threads[(job.part() % self.threads.len() as u64) as usize];
-        if thread.jobs.send(job).is_err() {
-            // The thread is gone: it panicked outside a job (a panic inside one is caught).
-            self.take_error()?;
-            return Err(stopped_unexpectedly());
-        }
-        Ok(())
     }
 
-    /// Waits for every queued job and reports the first error.
-    pub(super) fn finish(mut self) -> Result<(), WriteError> {
-        let panicked = self.join();
-        self.take_error()?;
-        if panicked {
-            return Err(stopped_unexpectedly());
-        }
-        Ok(())
-    }
-
-    fn take_error(&self) -> Result<(), WriteError> {
-        lock(&self.shared.error).take().map_or(Ok(()), Err)
-    }
-
-    /// Closes the queues and waits for the threads; true if one of them panicked.
-    fn join(&mut self) -> bool {
-        let mut panicked = false;
-        for thread in self.threads.drain(..) {
-            drop(thread.jobs);
-            panicked |= thread.handle.join().is_err();
-        }
-        panicked
+    /// Runs every queued job and reports the first error.
+    pub(super) fn finish(self) -> Result<(), WriteError> {
+        let Encoders::Queued {
+            queue,
+            finish_threads,
+        } = &self
+        else {
+            return Ok(());
+        };
+        std::thread::scope(|scope| {
+            for _ in 1..*finish_threads {
+                scope.spawn(|| queue.drain());
+            }
+            queue.drain();
+        });
+        queue.take_error()
     }
 }
 
 impl Drop for Encoders {
     fn drop(&mut self) {
         // Dropped unfinished (an error elsewhere, or a panic): skip what is queued, but
-        // wait, so that no thread writes into the staging area after it is removed.
-        self.shared.cancelled.store(true, Ordering::Relaxed);
-        self.join();
+        // wait for the jobs under way, so that none writes into the staging area after
+        // it is removed.
+        if let Encoders::Queued { queue, .. } = self {
+            queue.cancel();
+        }
     }
 }
 
-fn stopped_unexpectedly() -> WriteError {
-    WriteError::Parquet {
-        table: String::new(),
-        message: "a Parquet encoder thread stopped unexpectedly".to_string(),
+/// Row groups waiting to be compressed and written, shared by the writer and the threads
+/// that help it.
+#[derive(Default)]
+pub(crate) struct EncodeQueue {
+    state: Mutex<QueueState>,
+    /// Signalled whenever a job is done.
+    progressed: Condvar,
+}
+
+#[derive(Default)]
+struct QueueState {
+    parts: HashMap<u64, PartQueue>,
+    /// Parts with jobs waiting that nobody is working on, in the order they became so.
+    ready: VecDeque<u64>,
+    /// Rows queued and not yet written.
+    in_flight: usize,
+    /// Parts someone is working on.
+    busy: usize,
+    /// Compressors not in use, one per thread that has helped at once.
+    compressors: Vec<PageCompressor>,
+    /// The first error a job met; the writer reports it at its next job.
+    error: Option<WriteError>,
+    /// Set after an error, or when the writer is dropped unfinished: jobs are skipped.
+    cancelled: bool,
+}
+
+/// One part file's queue.
+#[derive(Default)]
+struct PartQueue {
+    /// The file, between jobs (none before the first, or while a job has it).
+    file: Option<PartFile>,
+    jobs: VecDeque<Job>,
+    busy: bool,
+}
+
+impl EncodeQueue {
+    fn push(&self, job: Job) {
+        let mut state = lock(&self.state);
+        state.in_flight += job.rows();
+        let part = job.part();
+        let queue = state.parts.entry(part).or_default();
+        queue.jobs.push_back(job);
+        if !queue.busy && queue.jobs.len() == 1 {
+            state.ready.push_back(part);
+        }
+    }
+
+    /// Runs the jobs queued for one part file, if any wait; false if none did.
+    pub(crate) fn help(&self) -> bool {
+        let mut state = lock(&self.state);
+        let Some(part) = state.ready.pop_front() else {
+            return false;
+        };
+        let queue = state.parts.get_mut(&part).expect("a ready part is queued");
+        queue.busy = true;
+        let jobs = std::mem::take(&mut queue.jobs);
+        let mut file = queue.file.take();
+        let mut compressor = state.compressors.pop();
+        let cancelled = state.cancelled;
+        state.busy += 1;
+        drop(state);
+
+        let rows: usize = jobs.iter().map(Job::rows).sum();
+        let closing = jobs.iter().any(|job| matches!(job, Job::Close { .. }));
+        let table = jobs.front().map(|job| job.table().to_string());
+        let outcome = if cancelled {
+            Ok(())
+        } else {
+            // A panic inside polars becomes this part's error: the rows are still counted
+            // down, and nobody waits for them in vain.
+            std::panic::catch_unwind(AssertUnwindSafe(|| {
+                jobs.into_iter()
+                    .try_for_each(|job| run_job(&mut file, &mut compressor, job))
+            }))
+            .unwrap_or_else(|_| {
+                Err(WriteError::Parquet {
+                    table: table.unwrap_or_default(),
+                    message: "polars panicked while encoding a row group".into(),
+                })
+            })
+        };
+
+        let mut state = lock(&self.state);
+        state.in_flight -= rows;
+        state.busy -= 1;
+        state.compressors.extend(compressor);
+        if let Err(error) = outcome {
+            state.cancelled = true;
+            state.error.get_or_insert(error);
+        }
+        if closing {
+            state.parts.remove(&part);
+        } else {
+            let queue = state.parts.get_mut(&part).expect("still queued");
+            queue.busy = false;
+            queue.file = file;
+            if !queue.jobs.is_empty() {
+                state.ready.push_back(part);
+            }
+        }
+        drop(state);
+        self.progressed.notify_all();
+        true
+    }
+
+    /// Helps while more than `max_in_flight` rows wait (or waits while others write
+    /// them).
+    fn help_while_over(&self, max_in_flight: usize) {
+        loop {
+            let state = lock(&self.state);
+            if state.in_flight <= max_in_flight {
+                return;
+            }
+            let nothing_ready = state.ready.is_empty();
+            if nothing_ready {
+                drop(
+                    self.progressed
+                        .wait(state)
+                        .unwrap_or_else(|e| e.into_inner()),
+                );
+            } else {
+                drop(state);
+                self.help();
+            }
+        }
+    }
+
+    /// Helps until every job is done.
+    fn drain(&self) {
+        loop {
+            if self.help() {
+                continue;
+            }
+            let state = lock(&self.state);
+            if state.ready.is_empty() {
+                if state.busy == 0 {
+                    return;
+                }
+                drop(
+                    self.progressed
+                        .wait(state)
+                        .unwrap_or_else(|e| e.into_inner()),
+                );
+            }
+        }
+    }
+
+    fn take_error(&self) -> Result<(), WriteError> {
+        lock(&self.state).error.take().map_or(Ok(()), Err)
+    }
+
+    /// Skips every job not yet begun and waits for those under way.
+    fn cancel(&self) {
+        let mut state = lock(&self.state);
+        state.cancelled = true;
+        while state.busy > 0 {
+            state = self
+                .progressed
+                .wait(state)
+                .unwrap_or_else(|e| e.into_inner());
+        }
     }
 }
 
-/// Locks a mutex, even one a panicking thread held: the values guarded here (a count, the
-/// first error) stay meaningful.
+impl crate::record::DeferredWork for EncodeQueue {
+    fn run_some(&self) -> bool {
+        self.help()
+    }
+}
+
+/// Locks a mutex, even one a panicking thread held: the queue's state is updated only
+/// after a job, whose panics are caught.
 fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     mutex.lock().unwrap_or_else(|e| e.into_inner())
 }

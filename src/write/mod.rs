@@ -8,7 +8,8 @@
 //! has a part file open; rows are buffered, and when the buffers of all tables together
 //! hold more than [`MAX_BUFFERED_ROWS`], the largest (and those that waited too long) are
 //! written to their files as row groups, so memory does not grow with the corpus; the
-//! compression itself can run on threads of its own ([`DatasetWriter::with_encoder_threads`]).
+//! compression itself can be left to the threads feeding the writer
+//! ([`DatasetWriter::with_worker_encoding`]).
 //! A part file is closed at `rows_per_part` rows or a few row groups. Files are written
 //! into a staging directory and moved into place when the run finishes, so readers never
 //! see a half-written table.
@@ -20,7 +21,7 @@ mod existing;
 
 pub use existing::{known_documents, part_files, KnownDocument, KnownDocuments};
 
-use crate::record::{Record, TableSink, Value};
+use crate::record::{DeferredWork, Record, TableSink, Value};
 use crate::schema::{Catalog, ColumnType, TableDef};
 use columns::ColumnBuffer;
 use encode::{Encoders, FileSchema, Job, PartFile, RowGroup};
@@ -118,6 +119,8 @@ pub struct DatasetWriter {
     partitioned: bool,
     /// Where row groups are compressed and written.
     encoders: Encoders,
+    /// Writing out the last buffers: no limit on rows in flight.
+    finishing: bool,
     /// Part files opened so far: the id of the next one.
     parts_opened: u64,
 }
@@ -227,16 +230,21 @@ impl DatasetWriter {
             update: None,
             partitioned: true,
             encoders: Encoders::inline(),
+            finishing: false,
             parts_opened: 0,
         })
     }
 
-    /// Compresses and writes row groups on `threads` threads of their own instead of the
-    /// caller's (0: on the caller's), so that a large flush does not hold up the caller.
-    pub fn with_encoder_threads(mut self, threads: usize) -> Result<Self, WriteError> {
-        self.encoders = Encoders::spawn(threads)
-            .map_err(io_error("cannot start encoder threads for", &self.out_dir))?;
-        Ok(self)
+    /// Queues row groups, to be compressed and written by the threads that feed the
+    /// writer, between their calls ([`TableSink::deferred_work`]), so that a large flush
+    /// does not hold up the one writing; what is left at the end is done on `threads`
+    /// threads. With 0, row groups are written on the caller's thread as they come.
+    pub fn with_worker_encoding(mut self, threads: usize) -> Self {
+        self.encoders = match threads {
+            0 => Encoders::inline(),
+            threads => Encoders::queued(threads),
+        };
+        self
     }
 
     /// Writes every table as plain `DIR/<table>/part-NNNNN.parquet` files, without year
@@ -315,8 +323,10 @@ impl DatasetWriter {
                     .insert(NULL_PARTITION.to_string(), buffer);
             }
         }
-        // The largest buffers go first, so that the encoder threads, each working through
-        // its queue, finish their last row groups at about the same time.
+        // The largest buffers go first, so that the threads emptying the queue finish
+        // their last row groups at about the same time. They are all in memory already:
+        // nothing is gained by holding them back.
+        self.finishing = true;
         let mut last: Vec<(usize, usize, String)> = self
             .buffers()
             .map(|(index, key, part)| (part.rows, index, key.clone()))
@@ -498,11 +508,14 @@ impl DatasetWriter {
         Ok(())
     }
 
-    /// Rows that may be handed to the encoder threads and not yet written: out of the
+    /// Rows that may be queued and not yet written: out of the
     /// buffers but not yet out of memory. One overflow writes out half the cap, so as much
     /// may be in flight while the next overflow builds up.
     fn max_in_flight(&self) -> usize {
-        self.max_buffered_rows / 2
+        match self.finishing {
+            true => usize::MAX,
+            false => self.max_buffered_rows / 2,
+        }
     }
 
     /// Finishes the open part file of a table's partition, if there is one.
@@ -622,6 +635,12 @@ fn polars_type(kind: ColumnType) -> DataType {
 }
 
 impl TableSink for DatasetWriter {
+    fn deferred_work(&self) -> Option<Arc<dyn DeferredWork>> {
+        self.encoders
+            .queue()
+            .map(|queue| queue as Arc<dyn DeferredWork>)
+    }
+
     fn partition(&mut self, year: Option<i32>) {
         self.partition = year.map_or_else(|| NULL_PARTITION.to_string(), |y| y.to_string());
     }
@@ -684,7 +703,7 @@ impl TableSink for DatasetWriter {
 impl Drop for DatasetWriter {
     fn drop(&mut self) {
         // An unfinished run leaves nothing behind that a reader could load. The encoders
-        // stop first, so that none writes into the staging area after it is gone.
+        // stop first, so that no job writes into the staging area after it is gone.
         drop(std::mem::replace(&mut self.encoders, Encoders::inline()));
         let _ = fs::remove_dir_all(&self.staging);
     }
