@@ -346,8 +346,10 @@ fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 
 #[cfg(test)]
 mod tests {
-    use super::in_order;
+    use super::{in_order, lock};
+    use std::collections::HashSet;
     use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::Mutex;
 
     #[test]
     fn results_are_written_in_input_order_and_workers_stay_within_the_window() {
@@ -390,6 +392,38 @@ mod tests {
             ahead > 0,
             "the workers never ran ahead: nothing ran in parallel"
         );
+    }
+
+    #[test]
+    fn the_workers_take_on_the_work_the_writing_leaves_between_documents() {
+        // Each written document leaves one piece of work behind, as a flush leaves row
+        // groups to compress; the workers, not the one writing, should do it.
+        let left = Mutex::new(Vec::new());
+        let done_by = Mutex::new(Vec::new());
+        in_order(
+            300,
+            2,
+            4,
+            |_, index| {
+                std::thread::sleep(std::time::Duration::from_micros((index % 5 * 100) as u64));
+                index
+            },
+            |index, _| lock(&left).push(index),
+            || {
+                let Some(piece) = lock(&left).pop() else {
+                    return false;
+                };
+                lock(&done_by).push((piece, std::thread::current().id()));
+                true
+            },
+        )
+        .unwrap();
+        let done_by = done_by.into_inner().unwrap();
+        // Each document is followed by one piece of help, so the workers keep up; the last
+        // few pieces may be left for whoever finishes the run.
+        assert!(done_by.len() >= 290, "{} pieces done", done_by.len());
+        let workers: HashSet<_> = done_by.iter().map(|(_, thread)| *thread).collect();
+        assert_eq!(workers.len(), 2, "only one worker helped");
     }
 
     #[test]
