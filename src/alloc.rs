@@ -2,8 +2,9 @@
 //!
 //! jemalloc, with one arena per core, and freed pages handed back to the system a second
 //! after their last use. A batch frees and refills its row-group buffers several times a
-//! second, on whichever worker appends, and frees them again on whichever compresses them; what
-//! decides peak memory is whether what one thread frees is soon reused or returned.
+//! second, on whichever worker appends, and frees them again on whichever compresses
+//! them; what decides peak memory is whether what one thread frees is soon reused or
+//! returned.
 //! With mimalloc (its purge delay at 10 ms), resident memory drifted up over a run
 //! while the live heap did not (counted at one job: a peak of 17.2 MB over 2,000 text
 //! exports, 17.3 MB over 17,939), and in the throughput benchmark peak RSS grew by 7–13%

@@ -1,14 +1,15 @@
 //! The writer on its own: part files of bounded size, rows kept whole.
 
-use jixiao::batch::process_bytes;
+use jixiao::batch::{process_bytes, FileList, RunOptions};
 use jixiao::extract::records::Extraction;
 use jixiao::extract::vocab::Vocab;
-use jixiao::record::TableSink;
+use jixiao::record::{DeferredWork, Record, TableSink};
 use jixiao::schema::Catalog;
 use jixiao::write::{part_files, DatasetWriter};
 use polars::prelude::{ParquetReader, SerReader};
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::Arc;
 
 /// The records of the seed document.
 fn seed_extraction() -> Extraction {
@@ -174,4 +175,125 @@ fn queued_row_groups_make_the_same_files_as_writing_on_the_callers_thread() {
     for ((path, a), (_, b)) in inline.iter().zip(&queued) {
         assert!(a == b, "{path} differs when its row groups are queued");
     }
+}
+
+/// A writer that queues row groups for others to compress, under a cap of `max_buffered`
+/// rows (half as many may wait in the queue).
+fn queued_writer(out: &Path, max_buffered: usize) -> DatasetWriter {
+    DatasetWriter::create(out, &Catalog::builtin())
+        .unwrap()
+        .with_max_buffered_rows(max_buffered)
+        .with_rows_per_part(20)
+        .with_worker_encoding(2)
+}
+
+/// Entries of `dir`, by name, sorted.
+fn entries(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+#[test]
+fn a_queued_row_group_that_cannot_be_written_fails_the_run_and_leaves_nothing_behind() {
+    let extraction = seed_extraction();
+    let out = tempfile::tempdir().unwrap();
+    let mut writer = queued_writer(out.path(), 7);
+    // A directory where the first part file of a table should go: creating it fails in
+    // whichever thread runs the queued job.
+    let staging = out
+        .path()
+        .join(format!(".jixiao-staging-{}", std::process::id()));
+    let blocked = staging.join("indicators/year=2021/part-00000.parquet");
+    std::fs::create_dir_all(&blocked).unwrap();
+    writer.partition(Some(2021));
+    extraction.write_to(&mut writer);
+    let error = writer.finish().unwrap_err().to_string();
+    assert!(
+        error.contains("cannot create") && error.contains("part-00000.parquet"),
+        "{error}"
+    );
+    assert_eq!(entries(out.path()), Vec::<String>::new());
+}
+
+#[test]
+fn a_queued_writer_dropped_unfinished_leaves_nothing_behind() {
+    let extraction = seed_extraction();
+    let out = tempfile::tempdir().unwrap();
+    // Room for many jobs in the queue at once.
+    let mut writer = queued_writer(out.path(), 200);
+    let deferred = writer.deferred_work().expect("queued");
+    for year in [2021, 2022] {
+        writer.partition(Some(year));
+        extraction.write_to(&mut writer);
+    }
+    // Some of the queued jobs done, the rest left waiting.
+    assert!(deferred.run_some(), "nothing was queued");
+    drop(writer);
+    assert_eq!(entries(out.path()), Vec::<String>::new());
+    // The queue outlives the writer here; nothing is left in it to write.
+    assert!(
+        !deferred.run_some(),
+        "a job ran after the writer was dropped"
+    );
+}
+
+#[test]
+fn a_batch_run_has_its_workers_compress_what_the_writer_queues() {
+    /// The dataset writer, counting the pieces of its deferred work done by others.
+    struct Counting {
+        writer: DatasetWriter,
+        done: Arc<AtomicUsize>,
+    }
+    struct CountingWork {
+        work: Arc<dyn DeferredWork>,
+        done: Arc<AtomicUsize>,
+    }
+    impl DeferredWork for CountingWork {
+        fn run_some(&self) -> bool {
+            let ran = self.work.run_some();
+            self.done.fetch_add(ran as usize, Ordering::SeqCst);
+            ran
+        }
+    }
+    impl TableSink for Counting {
+        fn partition(&mut self, year: Option<i32>) {
+            self.writer.partition(year);
+        }
+        fn rows<R: Record>(&mut self, rows: &[R]) {
+            self.writer.rows(rows);
+        }
+        fn deferred_work(&self) -> Option<Arc<dyn DeferredWork>> {
+            let work = self.writer.deferred_work()?;
+            let done = Arc::clone(&self.done);
+            Some(Arc::new(CountingWork { work, done }))
+        }
+    }
+
+    let seed = Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus/seed/000_154ac4639b0e3315.txt");
+    let files = FileList::from_paths(std::iter::repeat_n(&seed, 20)).unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let mut sink = Counting {
+        writer: queued_writer(out.path(), 7),
+        done: Arc::default(),
+    };
+    let options = RunOptions {
+        jobs: 2,
+        ..RunOptions::default()
+    };
+    let summary =
+        jixiao::batch::run(&files, &Vocab::builtin(), &mut sink, &options, |_| {}).unwrap();
+    assert_eq!(summary.documents, 20);
+    let counts = sink.writer.finish().unwrap();
+    assert!(
+        counts.contains(&("indicators".to_string(), 20 * 42)),
+        "{counts:?}"
+    );
+    assert!(
+        sink.done.load(Ordering::SeqCst) > 0,
+        "the workers compressed nothing"
+    );
 }

@@ -270,7 +270,11 @@ fn in_order<T: Send>(
             return;
         };
         let (expected, write) = &mut *guard;
-        let _abandon_on_panic = AbandonOnPanic(&abandoned, &writer_moved);
+        let _abandon_on_panic = AbandonOnPanic {
+            abandoned: &abandoned,
+            written: &written,
+            writer_moved: &writer_moved,
+        };
         loop {
             let Some((worker, result)) = lock(&ready).remove(expected) else {
                 break;
@@ -327,13 +331,21 @@ fn in_order<T: Send>(
 }
 
 /// Wakes the workers for good if dropped while `write` panics.
-struct AbandonOnPanic<'a>(&'a AtomicBool, &'a Condvar);
+struct AbandonOnPanic<'a> {
+    abandoned: &'a AtomicBool,
+    written: &'a Mutex<usize>,
+    writer_moved: &'a Condvar,
+}
 
 impl Drop for AbandonOnPanic<'_> {
     fn drop(&mut self) {
         if std::thread::panicking() {
-            self.0.store(true, Ordering::Relaxed);
-            self.1.notify_all();
+            // Set under the lock the workers check it under, so that none can check it,
+            // miss the store and then wait for a notification already sent.
+            let written = lock(self.written);
+            self.abandoned.store(true, Ordering::Relaxed);
+            drop(written);
+            self.writer_moved.notify_all();
         }
     }
 }

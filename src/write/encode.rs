@@ -10,6 +10,7 @@
 
 use super::compress::PageCompressor;
 use super::{io_error, WriteError, PART_BUFFER};
+use crate::record::DeferredWork;
 use crate::schema::Encoding;
 use polars::error::{PolarsError, PolarsResult};
 use polars::prelude::{ArrayRef, ArrowSchema};
@@ -23,7 +24,7 @@ use std::fs;
 use std::io::BufWriter;
 use std::panic::AssertUnwindSafe;
 use std::path::PathBuf;
-use std::sync::{Arc, Condvar, Mutex};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 
 /// Rows of one table and partition, column by column, to be written as a row group.
 pub(super) struct RowGroup {
@@ -120,8 +121,9 @@ impl PartFile {
     }
 
     /// Encodes, compresses and appends one row group. Columns are serialised on this
-    /// thread: the workers that compress whole row groups are the parallelism (polars' own pool would add
-    /// threads that spin between jobs, taking turns on the cores the workers need).
+    /// thread: the workers that compress whole row groups are the parallelism (polars'
+    /// own pool would add threads that spin between jobs, taking turns on the cores the
+    /// workers need).
     pub(super) fn write(
         &mut self,
         row_group: RowGroup,
@@ -238,8 +240,8 @@ impl Encoders {
         }
     }
 
-    /// Encoding by whoever helps the queue ([`EncodeQueue::help`]), and at the end on
-    /// `finish_threads` threads.
+    /// Encoding by whoever helps the queue (through [`DeferredWork::run_some`]), and at
+    /// the end on up to `finish_threads` threads.
     pub(super) fn queued(finish_threads: usize) -> Encoders {
         Encoders::Queued {
             queue: Arc::default(),
@@ -255,9 +257,10 @@ impl Encoders {
         }
     }
 
-    /// Runs `job` here, or queues it. While more than `max_in_flight` rows are queued and
-    /// not yet written (out of the writer's buffers but still in memory), the caller
-    /// helps write them. An error from an earlier queued job is reported now.
+    /// Runs `job` here, or queues it. Rows queued and not yet written are out of the
+    /// writer's buffers but still in memory: while queueing `job` would make more than
+    /// `max_in_flight` of them, the caller first helps write them (a larger job still
+    /// goes, alone). An error from an earlier queued job is reported now.
     pub(super) fn submit(&mut self, job: Job, max_in_flight: usize) -> Result<(), WriteError> {
         match self {
             Encoders::Inline { files, compressor } => {
@@ -272,8 +275,8 @@ impl Encoders {
             }
             Encoders::Queued { queue, .. } => {
                 queue.take_error()?;
+                queue.help_until_room(job.rows(), max_in_flight);
                 queue.push(job);
-                queue.help_while_over(max_in_flight);
                 queue.take_error()
             }
         }
@@ -288,9 +291,14 @@ impl Encoders {
         else {
             return Ok(());
         };
+        // No more threads than part files with work waiting; if the system refuses one,
+        // the others (at least this one) do its share.
+        let threads = (*finish_threads).min(queue.parts_waiting());
         std::thread::scope(|scope| {
-            for _ in 1..*finish_threads {
-                scope.spawn(|| queue.drain());
+            for index in 1..threads {
+                let _ = std::thread::Builder::new()
+                    .name(format!("jixiao-finish-{index}"))
+                    .spawn_scoped(scope, || queue.drain());
             }
             queue.drain();
         });
@@ -314,7 +322,7 @@ impl Drop for Encoders {
 #[derive(Default)]
 pub(crate) struct EncodeQueue {
     state: Mutex<QueueState>,
-    /// Signalled whenever a job is done.
+    /// Signalled whenever a part's jobs are done.
     progressed: Condvar,
 }
 
@@ -326,8 +334,8 @@ struct QueueState {
     /// Rows queued and not yet written.
     in_flight: usize,
     /// Parts someone is working on.
-    busy: usize,
-    /// Compressors not in use, one per thread that has helped at once.
+    running: usize,
+    /// Compressors not in use: as many as the most threads that helped at the same time.
     compressors: Vec<PageCompressor>,
     /// The first error a job met; the writer reports it at its next job.
     error: Option<WriteError>,
@@ -357,28 +365,34 @@ impl EncodeQueue {
     }
 
     /// Runs the jobs queued for one part file, if any wait; false if none did.
-    pub(crate) fn help(&self) -> bool {
+    fn help(&self) -> bool {
         let mut state = lock(&self.state);
         let Some(part) = state.ready.pop_front() else {
             return false;
         };
-        let queue = state.parts.get_mut(&part).expect("a ready part is queued");
+        let Some(queue) = state.parts.get_mut(&part) else {
+            return true;
+        };
         queue.busy = true;
         let jobs = std::mem::take(&mut queue.jobs);
         let mut file = queue.file.take();
         let mut compressor = state.compressors.pop();
         let cancelled = state.cancelled;
-        state.busy += 1;
+        state.running += 1;
         drop(state);
 
         let rows: usize = jobs.iter().map(Job::rows).sum();
         let closing = jobs.iter().any(|job| matches!(job, Job::Close { .. }));
+        debug_assert!(
+            !closing || matches!(jobs.back(), Some(Job::Close { .. })),
+            "a part file's jobs end with its closing"
+        );
         let table = jobs.front().map(|job| job.table().to_string());
         let outcome = if cancelled {
             Ok(())
         } else {
             // A panic inside polars becomes this part's error: the rows are still counted
-            // down, and nobody waits for them in vain.
+            // down, and nobody waits for them in vain. Nothing below can panic.
             std::panic::catch_unwind(AssertUnwindSafe(|| {
                 jobs.into_iter()
                     .try_for_each(|job| run_job(&mut file, &mut compressor, job))
@@ -392,8 +406,8 @@ impl EncodeQueue {
         };
 
         let mut state = lock(&self.state);
-        state.in_flight -= rows;
-        state.busy -= 1;
+        state.in_flight = state.in_flight.saturating_sub(rows);
+        state.running -= 1;
         state.compressors.extend(compressor);
         if let Err(error) = outcome {
             state.cancelled = true;
@@ -401,8 +415,7 @@ impl EncodeQueue {
         }
         if closing {
             state.parts.remove(&part);
-        } else {
-            let queue = state.parts.get_mut(&part).expect("still queued");
+        } else if let Some(queue) = state.parts.get_mut(&part) {
             queue.busy = false;
             queue.file = file;
             if !queue.jobs.is_empty() {
@@ -414,24 +427,23 @@ impl EncodeQueue {
         true
     }
 
-    /// Helps while more than `max_in_flight` rows wait (or waits while others write
-    /// them).
-    fn help_while_over(&self, max_in_flight: usize) {
+    /// Helps (or waits while others write) until `rows` more fit within `max_in_flight`,
+    /// or nothing is in flight.
+    fn help_until_room(&self, rows: usize, max_in_flight: usize) {
         loop {
             let state = lock(&self.state);
-            if state.in_flight <= max_in_flight {
+            if state.in_flight == 0 || state.in_flight + rows <= max_in_flight {
                 return;
             }
-            let nothing_ready = state.ready.is_empty();
-            if nothing_ready {
-                drop(
-                    self.progressed
-                        .wait(state)
-                        .unwrap_or_else(|e| e.into_inner()),
-                );
-            } else {
+            if !state.ready.is_empty() {
                 drop(state);
                 self.help();
+            } else if state.running > 0 {
+                drop(wait(&self.progressed, state));
+            } else {
+                // Rows counted that no job will write (after a cancel): waiting for them
+                // would hang.
+                return;
             }
         }
     }
@@ -444,36 +456,38 @@ impl EncodeQueue {
             }
             let state = lock(&self.state);
             if state.ready.is_empty() {
-                if state.busy == 0 {
+                if state.running == 0 {
                     return;
                 }
-                drop(
-                    self.progressed
-                        .wait(state)
-                        .unwrap_or_else(|e| e.into_inner()),
-                );
+                drop(wait(&self.progressed, state));
             }
         }
+    }
+
+    /// Part files with jobs waiting that nobody is working on.
+    fn parts_waiting(&self) -> usize {
+        lock(&self.state).ready.len()
     }
 
     fn take_error(&self) -> Result<(), WriteError> {
         lock(&self.state).error.take().map_or(Ok(()), Err)
     }
 
-    /// Skips every job not yet begun and waits for those under way.
+    /// Waits for the jobs under way, then drops every job not yet begun and the files
+    /// they were for, unfinished.
     fn cancel(&self) {
         let mut state = lock(&self.state);
         state.cancelled = true;
-        while state.busy > 0 {
-            state = self
-                .progressed
-                .wait(state)
-                .unwrap_or_else(|e| e.into_inner());
+        while state.running > 0 {
+            state = wait(&self.progressed, state);
         }
+        state.parts.clear();
+        state.ready.clear();
+        state.in_flight = 0;
     }
 }
 
-impl crate::record::DeferredWork for EncodeQueue {
+impl DeferredWork for EncodeQueue {
     fn run_some(&self) -> bool {
         self.help()
     }
@@ -481,6 +495,11 @@ impl crate::record::DeferredWork for EncodeQueue {
 
 /// Locks a mutex, even one a panicking thread held: the queue's state is updated only
 /// after a job, whose panics are caught.
-fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
     mutex.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// Waits on a condition variable, as [`lock`] locks.
+fn wait<'a, T>(condvar: &Condvar, guard: MutexGuard<'a, T>) -> MutexGuard<'a, T> {
+    condvar.wait(guard).unwrap_or_else(|e| e.into_inner())
 }

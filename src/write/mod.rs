@@ -508,9 +508,11 @@ impl DatasetWriter {
         Ok(())
     }
 
-    /// Rows that may be queued and not yet written: out of the
-    /// buffers but not yet out of memory. One overflow writes out half the cap, so as much
-    /// may be in flight while the next overflow builds up.
+    /// Rows that may be queued and not yet written: out of the buffers but not yet out of
+    /// memory. One overflow writes out half the cap, so as much may be in flight while the
+    /// next overflow builds up. When finishing there is no limit: every row is in memory
+    /// already, and holding the writer back would only delay the threads that empty the
+    /// queue.
     fn max_in_flight(&self) -> usize {
         match self.finishing {
             true => usize::MAX,
