@@ -22,5 +22,6 @@ pub mod numerals;
 pub mod read;
 pub mod record;
 pub mod schema;
+mod sync;
 pub mod synth;
 pub mod write;

@@ -17,6 +17,7 @@ use crate::extract::vocab::Vocab;
 use crate::extract::{extract_document, failed_document, DocMeta};
 use crate::read::{read_bytes, Format, ReadError};
 use crate::record::TableSink;
+use crate::sync::{lock, wait};
 use crate::write::KnownDocuments;
 use indicatif::{ProgressBar, ProgressStyle};
 use std::collections::BTreeMap;
@@ -313,7 +314,7 @@ fn in_order<T: Send>(
                         done = lock(written);
                         let still_ahead = index >= *done + window;
                         if !helped && still_ahead && !abandoned.load(Ordering::Relaxed) {
-                            done = writer_moved.wait(done).unwrap_or_else(|e| e.into_inner());
+                            done = wait(writer_moved, done);
                         }
                     }
                     drop(done);
@@ -350,15 +351,10 @@ impl Drop for AbandonOnPanic<'_> {
     }
 }
 
-/// Locks a mutex even if a thread panicked holding it (a panic in `write` then still
-/// reaches the caller when the scope ends).
-fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    mutex.lock().unwrap_or_else(|e| e.into_inner())
-}
-
 #[cfg(test)]
 mod tests {
-    use super::{in_order, lock};
+    use super::in_order;
+    use crate::sync::lock;
     use std::collections::HashSet;
     use std::sync::atomic::{AtomicUsize, Ordering};
     use std::sync::Mutex;

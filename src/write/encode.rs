@@ -12,6 +12,7 @@ use super::compress::PageCompressor;
 use super::{io_error, WriteError, PART_BUFFER};
 use crate::record::DeferredWork;
 use crate::schema::Encoding;
+use crate::sync::{lock, wait};
 use polars::error::{PolarsError, PolarsResult};
 use polars::prelude::{ArrayRef, ArrowSchema};
 use polars_parquet::write::{
@@ -24,7 +25,7 @@ use std::fs;
 use std::io::BufWriter;
 use std::panic::AssertUnwindSafe;
 use std::path::PathBuf;
-use std::sync::{Arc, Condvar, Mutex, MutexGuard};
+use std::sync::{Arc, Condvar, Mutex};
 
 /// Rows of one table and partition, column by column, to be written as a row group.
 pub(super) struct RowGroup {
@@ -491,15 +492,4 @@ impl DeferredWork for EncodeQueue {
     fn run_some(&self) -> bool {
         self.help()
     }
-}
-
-/// Locks a mutex, even one a panicking thread held: the queue's state is updated only
-/// after a job, whose panics are caught.
-fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
-    mutex.lock().unwrap_or_else(|e| e.into_inner())
-}
-
-/// Waits on a condition variable, as [`lock`] locks.
-fn wait<'a, T>(condvar: &Condvar, guard: MutexGuard<'a, T>) -> MutexGuard<'a, T> {
-    condvar.wait(guard).unwrap_or_else(|e| e.into_inner())
 }
