@@ -421,23 +421,47 @@ fn shards_copied_together_equal_one_full_run() {
     assert!(stderr(&bad).contains("not a shard"), "{}", stderr(&bad));
 }
 
+/// Writes generated document `index` of `seed` into `corpus` as `docNN.txt` or `.docx`.
+fn write_generated(corpus: &Path, index: u64, seed: u64) {
+    let file = jixiao::synth::generate(seed, index);
+    let ext = if file.path.ends_with(".docx") {
+        "docx"
+    } else {
+        "txt"
+    };
+    std::fs::write(corpus.join(format!("doc{index:02}.{ext}")), file.bytes).unwrap();
+}
+
+/// Twelve generated documents in `DIR/docs`.
+fn twelve_documents(dir: &Path) -> PathBuf {
+    let corpus = dir.join("docs");
+    std::fs::create_dir_all(&corpus).unwrap();
+    for index in 0..12 {
+        write_generated(&corpus, index, 5);
+    }
+    corpus
+}
+
+/// What an incremental run has to catch up with: one file of [`twelve_documents`]
+/// changes, one disappears, one is new.
+fn change_one_remove_one_add_one(corpus: &Path) {
+    let find = |name: &str| {
+        std::fs::read_dir(corpus)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .find(|p| p.to_string_lossy().contains(name))
+            .unwrap()
+    };
+    std::fs::remove_file(find("doc03")).unwrap();
+    write_generated(corpus, 3, 99);
+    std::fs::remove_file(find("doc05")).unwrap();
+    write_generated(corpus, 12, 5);
+}
+
 #[test]
 fn an_incremental_run_equals_a_full_run() {
     let dir = tempfile::tempdir().unwrap();
-    let corpus = dir.path().join("docs");
-    std::fs::create_dir_all(&corpus).unwrap();
-    let write = |index: u64, seed: u64| {
-        let file = jixiao::synth::generate(seed, index);
-        let ext = if file.path.ends_with(".docx") {
-            "docx"
-        } else {
-            "txt"
-        };
-        std::fs::write(corpus.join(format!("doc{index:02}.{ext}")), file.bytes).unwrap();
-    };
-    for index in 0..12 {
-        write(index, 5);
-    }
+    let corpus = twelve_documents(dir.path());
     let out = dir.path().join("out");
     let run = |extra: &[&str], out: &Path| {
         let mut args = vec![
@@ -452,22 +476,7 @@ fn an_incremental_run_equals_a_full_run() {
         stderr(&output)
     };
     run(&[], &out);
-
-    // One file changes, one disappears, one is new.
-    let changed = std::fs::read_dir(&corpus)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .find(|p| p.to_string_lossy().contains("doc03"))
-        .unwrap();
-    std::fs::remove_file(&changed).unwrap();
-    write(3, 99);
-    let gone = std::fs::read_dir(&corpus)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .find(|p| p.to_string_lossy().contains("doc05"))
-        .unwrap();
-    std::fs::remove_file(gone).unwrap();
-    write(12, 5);
+    change_one_remove_one_add_one(&corpus);
 
     let again = run(&[], &out);
     assert!(
@@ -515,6 +524,99 @@ fn an_incremental_run_equals_a_full_run() {
         sorted_rows(&out, "indicators"),
         sorted_rows(&full, "indicators")
     );
+}
+
+/// Copies the directory tree `from` to `to`.
+fn copy_tree(from: &Path, to: &Path) {
+    for entry in walkdir::WalkDir::new(from) {
+        let entry = entry.unwrap();
+        let target = to.join(entry.path().strip_prefix(from).unwrap());
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&target).unwrap();
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+fn hidden_entries(out: &Path) -> Vec<String> {
+    let mut hidden: Vec<String> = std::fs::read_dir(out)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with('.'))
+        .collect();
+    hidden.sort();
+    hidden
+}
+
+#[test]
+fn a_run_killed_while_publishing_its_files_is_completed_by_the_next_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let corpus = twelve_documents(dir.path());
+    let base = dir.path().join("base");
+    let run = |out: &Path, extra: &[&str], exit_after: Option<usize>| {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_jixiao"));
+        command
+            .args([
+                "extract",
+                corpus.to_str().unwrap(),
+                "-o",
+                out.to_str().unwrap(),
+            ])
+            .args(extra);
+        if let Some(operations) = exit_after {
+            command.env(
+                "JIXIAO_TEST_EXIT_AFTER_COMMIT_OPERATIONS",
+                operations.to_string(),
+            );
+        }
+        command.output().unwrap()
+    };
+    assert!(run(&base, &["-q"], None).status.success());
+    change_one_remove_one_add_one(&corpus);
+    let full = dir.path().join("full");
+    assert!(run(&full, &["-q"], None).status.success());
+    let tables: Vec<String> = jixiao::schema::Catalog::builtin()
+        .tables
+        .iter()
+        .map(|t| t.name.clone())
+        .collect();
+
+    // An incremental run, then a forced one, killed after each operation of their commit
+    // in turn (rewriting, removing and moving in files; moving tables aside and in).
+    for mode in [&[][..], &["--force"][..]] {
+        let mut killed = 0;
+        for exit_after in 0.. {
+            let out = dir.path().join(format!("out{}-{exit_after}", mode.len()));
+            copy_tree(&base, &out);
+            let stopped = run(&out, mode, Some(exit_after));
+            if stopped.status.success() {
+                break;
+            }
+            killed += 1;
+            assert_eq!(stopped.status.code(), Some(137), "{}", stderr(&stopped));
+            assert!(hidden_entries(&out).contains(&".jixiao-commit".to_string()));
+
+            let next = run(&out, &[], None);
+            let said = stderr(&next);
+            assert!(next.status.success(), "{said}");
+            assert!(said.contains("completed the interrupted update"), "{said}");
+            // Nothing was left to extract again: the commit was made whole.
+            assert!(
+                said.contains(" 0 documents") && said.contains("12 unchanged"),
+                "{mode:?} killed after {exit_after}: {said}"
+            );
+            for table in &tables {
+                assert_eq!(
+                    sorted_rows(&out, table),
+                    sorted_rows(&full, table),
+                    "{mode:?} killed after {exit_after}: {table}"
+                );
+            }
+            assert_eq!(hidden_entries(&out), [".jixiao-run"]);
+        }
+        assert!(killed >= tables.len(), "{mode:?}: {killed} operations");
+    }
 }
 
 #[test]

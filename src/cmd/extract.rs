@@ -2,7 +2,7 @@
 
 use super::Setup;
 use crate::batch::{self, collect_inputs, FileList, RunOptions, Shard};
-use crate::write::{known_documents, DatasetWriter, KnownDocuments};
+use crate::write::{complete_interrupted_commit, known_documents, DatasetWriter, KnownDocuments};
 use anyhow::Context;
 use std::collections::HashSet;
 use std::io::IsTerminal;
@@ -58,6 +58,14 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         setup.catalog.version,
         setup.vocab.source_hash
     );
+    // A run killed while it published its files is completed first, so that what is
+    // read of the dataset below is what that run wrote.
+    if complete_interrupted_commit(&args.out)? && !args.quiet {
+        eprintln!(
+            "jixiao: completed the interrupted update of {}",
+            args.out.display()
+        );
+    }
     let stamp_path = args.out.join(RUN_STAMP);
     let previous = std::fs::read_to_string(&stamp_path).unwrap_or_default();
     let same_extractor = previous.trim() == fingerprint;

@@ -12,18 +12,22 @@
 //! ([`DatasetWriter::with_worker_encoding`]).
 //! A part file is closed at `rows_per_part` rows or a few row groups. Files are written
 //! into a staging directory and moved into place when the run finishes, so readers never
-//! see a half-written table.
+//! see a half-written file; the moves are listed in a journal first, and a run killed
+//! while making them is completed by the next run into the same directory.
 
 mod columns;
+mod commit;
 mod compress;
 mod encode;
 mod existing;
 
+pub use commit::complete_interrupted_commit;
 pub use existing::{known_documents, part_files, KnownDocument, KnownDocuments};
 
 use crate::record::{DeferredWork, Record, TableSink, Value};
 use crate::schema::{Catalog, ColumnType, TableDef};
 use columns::ColumnBuffer;
+use commit::{Journal, Operation};
 use encode::{Encoders, FileSchema, Job, PartFile, RowGroup};
 use polars::prelude::{CompatLevel, DataFrame, DataType, Schema, SchemaExt};
 use std::collections::{BTreeMap, HashSet};
@@ -123,6 +127,8 @@ pub struct DatasetWriter {
     finishing: bool,
     /// Part files opened so far: the id of the next one.
     parts_opened: u64,
+    /// The commit's journal is written: the staging directory is its to remove.
+    journaled: bool,
 }
 
 struct TableState {
@@ -185,8 +191,9 @@ impl DatasetWriter {
     /// Prepares `out_dir` (created if needed) for a new dataset.
     pub fn create(out_dir: &Path, catalog: &Catalog) -> Result<DatasetWriter, WriteError> {
         fs::create_dir_all(out_dir).map_err(io_error("cannot create output directory", out_dir))?;
-        // Staging directories left by runs that were killed hold nothing a reader loads;
-        // clear them away.
+        complete_interrupted_commit(out_dir)?;
+        // Staging directories left by runs that were killed before their commit hold
+        // nothing a reader loads; clear them away.
         let entries = fs::read_dir(out_dir).map_err(io_error("cannot read", out_dir))?;
         for entry in entries.flatten() {
             if entry
@@ -232,6 +239,7 @@ impl DatasetWriter {
             encoders: Encoders::inline(),
             finishing: false,
             parts_opened: 0,
+            journaled: false,
         })
     }
 
@@ -344,44 +352,71 @@ impl DatasetWriter {
             self.close(index, &key)?;
         }
         std::mem::replace(&mut self.encoders, Encoders::inline()).finish()?;
-        match self.update.take() {
-            None => self.replace_tables()?,
-            Some(remove) => self.merge_tables(&remove)?,
-        }
-        fs::remove_dir_all(&self.staging).map_err(io_error("cannot remove", &self.staging))?;
+        let journal = match self.update.take() {
+            None => self.replacing_tables(),
+            Some(remove) => self.merging_tables(&remove)?,
+        };
+        // From here on the run is published, if not by this process then by the next run
+        // into the same directory.
+        journal.write(&self.out_dir)?;
+        self.journaled = true;
+        journal.complete(&self.out_dir)?;
         Ok(self.row_counts())
     }
 
-    fn replace_tables(&self) -> Result<(), WriteError> {
+    /// The commit of a full run: each table moves aside (into the staging directory, which
+    /// goes at the end) and its new version moves in.
+    fn replacing_tables(&self) -> Journal {
+        let mut journal = Journal::new(&self.out_dir, &self.staging);
         for table in &self.tables {
             let staged = self.staging.join(&table.def.name);
             let target = self.out_dir.join(&table.def.name);
             let old = self.staging.join(format!("{}.old", table.def.name));
             if target.exists() {
-                fs::rename(&target, &old).map_err(io_error("cannot replace", &target))?;
+                journal.push(
+                    &self.out_dir,
+                    Operation::Move {
+                        from: target.clone(),
+                        to: old,
+                    },
+                );
             }
             if staged.exists() {
-                fs::rename(&staged, &target)
-                    .map_err(io_error("cannot move table into", &target))?;
+                journal.push(
+                    &self.out_dir,
+                    Operation::Move {
+                        from: staged,
+                        to: target,
+                    },
+                );
             }
         }
-        Ok(())
+        journal
     }
 
-    /// Incremental: first the rows of removed documents leave the existing files (each
-    /// rewritten file replaces its original atomically), then the new files move in. An
-    /// interruption in between leaves documents missing, never doubled, and the next run
-    /// extracts them again.
-    fn merge_tables(&self, remove: &HashSet<String>) -> Result<(), WriteError> {
+    /// The commit of an incremental run. First every existing file holding rows of removed
+    /// documents is written again without them, into the staging directory, which leaves
+    /// the dataset as it was; the commit then replaces those files (or removes them, when
+    /// no row is left) and moves the new files in beside the others.
+    fn merging_tables(&self, remove: &HashSet<String>) -> Result<Journal, WriteError> {
+        let mut journal = Journal::new(&self.out_dir, &self.staging);
         for (index, table) in self.tables.iter().enumerate() {
             let target = self.out_dir.join(&table.def.name);
+            let pruned_dir = self.staging.join(format!("{}.pruned", table.def.name));
             for (path, pruned) in existing::prune(&target, remove)? {
-                match pruned {
-                    existing::Pruned::Empty => {
-                        fs::remove_file(&path).map_err(io_error("cannot remove", &path))?
+                let operation = match pruned {
+                    existing::Pruned::Empty => Operation::Remove { path },
+                    existing::Pruned::Rows(frame) => {
+                        let relative = path.strip_prefix(&target).expect("below the table");
+                        let rewritten = pruned_dir.join(relative);
+                        self.write_frame(&frame, &rewritten, index)?;
+                        Operation::Replace {
+                            from: rewritten,
+                            to: path,
+                        }
                     }
-                    existing::Pruned::Rows(frame) => self.write_frame(&frame, &path, index)?,
-                }
+                };
+                journal.push(&self.out_dir, operation);
             }
         }
         for table in &self.tables {
@@ -390,23 +425,27 @@ impl DatasetWriter {
             for file in existing::part_files(&staged) {
                 let relative = file.strip_prefix(&staged).expect("below the staged table");
                 let destination = target.join(relative);
-                if let Some(parent) = destination.parent() {
-                    fs::create_dir_all(parent).map_err(io_error("cannot create", parent))?;
-                }
-                fs::rename(&file, &destination)
-                    .map_err(io_error("cannot move into", &destination))?;
+                journal.push(
+                    &self.out_dir,
+                    Operation::Move {
+                        from: file,
+                        to: destination,
+                    },
+                );
             }
         }
-        Ok(())
+        Ok(journal)
     }
 
-    /// Writes a frame of a table's rows (read back from one of its files) to `path`
-    /// through a temporary file renamed into place, each column encoded as declared.
+    /// Writes a frame of a table's rows (read back from one of its files) to `path`, a
+    /// new file in the staging directory, each column encoded as declared.
     fn write_frame(&self, frame: &DataFrame, path: &Path, index: usize) -> Result<(), WriteError> {
         let table = &self.tables[index];
         let schema = &table.file_schema;
-        let partial = path.with_extension("parquet.tmp");
-        let mut file = PartFile::create(partial.clone(), &table.def.name, Arc::clone(schema))?;
+        if let Some(parent) = path.parent() {
+            fs::create_dir_all(parent).map_err(io_error("cannot create", parent))?;
+        }
+        let mut file = PartFile::create(path.to_path_buf(), &table.def.name, Arc::clone(schema))?;
         let mut compressor = compress::PageCompressor::new(&table.def.name)?;
         for batch in frame.iter_chunks(CompatLevel::newest(), false) {
             let rows = batch.len();
@@ -418,8 +457,7 @@ impl DatasetWriter {
                 .collect();
             file.write(RowGroup { arrays, rows }, &mut compressor)?;
         }
-        file.finish()?;
-        fs::rename(&partial, path).map_err(io_error("cannot rename", &partial))
+        file.finish()
     }
 
     /// The directory of a table's partition in the staging area.
@@ -705,8 +743,11 @@ impl TableSink for DatasetWriter {
 impl Drop for DatasetWriter {
     fn drop(&mut self) {
         // An unfinished run leaves nothing behind that a reader could load. The encoders
-        // stop first, so that no job writes into the staging area after it is gone.
+        // stop first, so that no job writes into the staging area after it is gone. Once
+        // the journal is written, the staging area holds files the next run moves in.
         drop(std::mem::replace(&mut self.encoders, Encoders::inline()));
-        let _ = fs::remove_dir_all(&self.staging);
+        if !self.journaled {
+            let _ = fs::remove_dir_all(&self.staging);
+        }
     }
 }

@@ -1,0 +1,267 @@
+//! Publishing a run's files. Every rename and removal that puts a finished run's files in
+//! place is listed in a journal (`DIR/.jixiao-commit`) before the first one is made, and
+//! the journal goes once the last is done. A run that finds a journal completes that
+//! commit before it reads or writes anything else: a run killed while it moved files in
+//! is finished by the next one, as if it had not been interrupted. Without the journal,
+//! an incremental run killed after it had taken a changed document out of `documents`,
+//! but not yet out of the other tables, left that document's old rows behind for good
+//! (the next run finds what to remove through `documents`), and its new rows were then
+//! added a second time.
+//!
+//! Each operation can be repeated without harm, so a commit interrupted while it was being
+//! completed is completed again.
+
+use super::{io_error, WriteError};
+use serde::{Deserialize, Serialize};
+use std::fs;
+use std::io::ErrorKind;
+use std::path::{Path, PathBuf};
+
+/// The journal's file name in the output directory.
+pub(super) const JOURNAL: &str = ".jixiao-commit";
+
+/// Environment variable read by the crash tests: once this many operations of a commit
+/// are made, the process exits on the spot, as if killed.
+const EXIT_AFTER_OPERATIONS: &str = "JIXIAO_TEST_EXIT_AFTER_COMMIT_OPERATIONS";
+
+/// One file system operation of a commit. Paths are relative to the output directory.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub(super) enum Operation {
+    /// Renames `from` to `to` when `to` is not there (a new file or table moving in, an
+    /// old table moving aside). Done when `from` is gone, or `to` is already there.
+    Move { from: PathBuf, to: PathBuf },
+    /// Renames `from` over `to` (a file rewritten without some documents' rows replacing
+    /// its original). Done when `from` is gone.
+    Replace { from: PathBuf, to: PathBuf },
+    /// Removes the file `path` (all its rows were removed). Done when it is gone.
+    Remove { path: PathBuf },
+}
+
+/// The operations of one commit, and the staging directory they take files from (removed
+/// once they are done).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub(super) struct Journal {
+    staging: PathBuf,
+    operations: Vec<Operation>,
+}
+
+impl Journal {
+    /// A commit taking its files from `staging`, a directory in `out_dir`.
+    pub(super) fn new(out_dir: &Path, staging: &Path) -> Journal {
+        Journal {
+            staging: relative(out_dir, staging),
+            operations: Vec::new(),
+        }
+    }
+
+    /// Adds an operation on absolute paths within `out_dir`.
+    pub(super) fn push(&mut self, out_dir: &Path, operation: Operation) {
+        let operation = match operation {
+            Operation::Move { from, to } => Operation::Move {
+                from: relative(out_dir, &from),
+                to: relative(out_dir, &to),
+            },
+            Operation::Replace { from, to } => Operation::Replace {
+                from: relative(out_dir, &from),
+                to: relative(out_dir, &to),
+            },
+            Operation::Remove { path } => Operation::Remove {
+                path: relative(out_dir, &path),
+            },
+        };
+        self.operations.push(operation);
+    }
+
+    /// Writes the journal into `out_dir`, in one rename: once it is there, the commit
+    /// will be completed whatever happens to this process.
+    pub(super) fn write(&self, out_dir: &Path) -> Result<(), WriteError> {
+        let path = out_dir.join(JOURNAL);
+        let partial = out_dir.join(format!("{JOURNAL}.partial"));
+        let text = serde_json::to_vec(self).expect("a journal serialises");
+        fs::write(&partial, text).map_err(io_error("cannot write", &partial))?;
+        fs::rename(&partial, &path).map_err(io_error("cannot write", &path))
+    }
+
+    /// Makes every operation not made yet, removes the journal, then the staging
+    /// directory (in that order: a journal must never outlive the files it moves).
+    pub(super) fn complete(&self, out_dir: &Path) -> Result<(), WriteError> {
+        let exit_after = exit_after_operations();
+        for (done, operation) in self.operations.iter().enumerate() {
+            if exit_after == Some(done) {
+                std::process::exit(137);
+            }
+            apply(out_dir, operation)?;
+        }
+        let journal = out_dir.join(JOURNAL);
+        fs::remove_file(&journal).map_err(io_error("cannot remove", &journal))?;
+        let staging = out_dir.join(&self.staging);
+        match fs::remove_dir_all(&staging) {
+            Err(e) if e.kind() != ErrorKind::NotFound => {
+                Err(io_error("cannot remove", &staging)(e))
+            }
+            _ => Ok(()),
+        }
+    }
+}
+
+/// Completes the commit of a run that was interrupted while it published its files, if
+/// `out_dir` holds its journal. Returns whether there was one.
+pub fn complete_interrupted_commit(out_dir: &Path) -> Result<bool, WriteError> {
+    if !out_dir.is_dir() {
+        // No dataset yet (or no directory at all, which creating it will report).
+        return Ok(false);
+    }
+    let path = out_dir.join(JOURNAL);
+    let text = match fs::read(&path) {
+        Ok(text) => text,
+        Err(e) if e.kind() == ErrorKind::NotFound => return Ok(false),
+        Err(e) => return Err(io_error("cannot read", &path)(e)),
+    };
+    let journal: Journal = serde_json::from_slice(&text).map_err(|e| WriteError::Io {
+        action: "cannot read the journal of an interrupted run",
+        path: path.clone(),
+        source: std::io::Error::new(ErrorKind::InvalidData, e),
+    })?;
+    journal.complete(out_dir)?;
+    Ok(true)
+}
+
+fn apply(out_dir: &Path, operation: &Operation) -> Result<(), WriteError> {
+    match operation {
+        Operation::Move { from, to } => {
+            let (from, to) = (out_dir.join(from), out_dir.join(to));
+            if exists(&from)? && !exists(&to)? {
+                if let Some(parent) = to.parent() {
+                    fs::create_dir_all(parent).map_err(io_error("cannot create", parent))?;
+                }
+                fs::rename(&from, &to).map_err(io_error("cannot move into place", &to))?;
+            }
+        }
+        Operation::Replace { from, to } => {
+            let (from, to) = (out_dir.join(from), out_dir.join(to));
+            if exists(&from)? {
+                fs::rename(&from, &to).map_err(io_error("cannot replace", &to))?;
+            }
+        }
+        Operation::Remove { path } => {
+            let path = out_dir.join(path);
+            match fs::remove_file(&path) {
+                Err(e) if e.kind() != ErrorKind::NotFound => {
+                    return Err(io_error("cannot remove", &path)(e))
+                }
+                _ => {}
+            }
+        }
+    }
+    Ok(())
+}
+
+fn exists(path: &Path) -> Result<bool, WriteError> {
+    path.try_exists().map_err(io_error("cannot look for", path))
+}
+
+fn relative(out_dir: &Path, path: &Path) -> PathBuf {
+    path.strip_prefix(out_dir)
+        .expect("a commit only touches the output directory")
+        .to_path_buf()
+}
+
+fn exit_after_operations() -> Option<usize> {
+    std::env::var(EXIT_AFTER_OPERATIONS).ok()?.parse().ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn write(path: &Path, text: &str) {
+        fs::create_dir_all(path.parent().unwrap()).unwrap();
+        fs::write(path, text).unwrap();
+    }
+
+    fn read(path: &Path) -> Option<String> {
+        fs::read_to_string(path).ok()
+    }
+
+    /// A dataset with a table `t` (files `a` and `b`), staged to become: `a` rewritten,
+    /// `b` removed, `c` new, and a table `u` replaced whole.
+    fn stage(out: &Path) {
+        let staging = out.join(".staging");
+        write(&out.join("t/a"), "old a");
+        write(&out.join("t/b"), "old b");
+        write(&out.join("u/x"), "old u");
+        write(&staging.join("t.pruned/a"), "new a");
+        write(&staging.join("t/c"), "new c");
+        write(&staging.join("u/x"), "new u");
+    }
+
+    /// The commit of what [`stage`] staged.
+    fn plan(out: &Path) -> Journal {
+        let staging = out.join(".staging");
+        let mut journal = Journal::new(out, &staging);
+        for operation in [
+            Operation::Replace {
+                from: staging.join("t.pruned/a"),
+                to: out.join("t/a"),
+            },
+            Operation::Remove {
+                path: out.join("t/b"),
+            },
+            Operation::Move {
+                from: staging.join("t/c"),
+                to: out.join("t/c"),
+            },
+            Operation::Move {
+                from: out.join("u"),
+                to: staging.join("u.old"),
+            },
+            Operation::Move {
+                from: staging.join("u"),
+                to: out.join("u"),
+            },
+        ] {
+            journal.push(out, operation);
+        }
+        journal
+    }
+
+    fn assert_committed(out: &Path) {
+        assert_eq!(read(&out.join("t/a")).as_deref(), Some("new a"));
+        assert_eq!(read(&out.join("t/b")), None);
+        assert_eq!(read(&out.join("t/c")).as_deref(), Some("new c"));
+        assert_eq!(read(&out.join("u/x")).as_deref(), Some("new u"));
+        assert!(!out.join(JOURNAL).exists());
+        assert!(!out.join(".staging").exists());
+    }
+
+    #[test]
+    fn a_commit_stopped_after_any_operation_is_completed_from_its_journal() {
+        let count = plan(Path::new("/out")).operations.len();
+        for made in 0..=count {
+            let dir = tempfile::tempdir().unwrap();
+            let out = dir.path();
+            stage(out);
+            let journal = plan(out);
+            journal.write(out).unwrap();
+            for operation in &journal.operations[..made] {
+                apply(out, operation).unwrap();
+            }
+            // Done twice over: completing a completion changes nothing.
+            for operation in &journal.operations[..made / 2] {
+                apply(out, operation).unwrap();
+            }
+            assert!(complete_interrupted_commit(out).unwrap(), "after {made}");
+            assert_committed(out);
+            assert!(!complete_interrupted_commit(out).unwrap());
+        }
+    }
+
+    #[test]
+    fn paths_are_kept_relative_to_the_output_directory() {
+        let journal = plan(Path::new("/data/out"));
+        let text = String::from_utf8(serde_json::to_vec(&journal).unwrap()).unwrap();
+        assert!(!text.contains("/data/out"), "{text}");
+        assert!(text.contains(r#""staging":".staging""#), "{text}");
+    }
+}
