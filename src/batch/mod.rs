@@ -19,7 +19,7 @@ use crate::read::{read_bytes, Format, ReadError};
 use crate::record::TableSink;
 use crate::sync::{lock, wait};
 use crate::write::KnownDocuments;
-use indicatif::{ProgressBar, ProgressStyle};
+use indicatif::{ProgressBar, ProgressState, ProgressStyle};
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -143,8 +143,13 @@ pub fn run(
 ) -> std::io::Result<Summary> {
     let progress = if options.progress {
         let bar = ProgressBar::new(files.len() as u64);
+        // indicatif's own `{per_sec}` prints four decimals.
+        let rate = |state: &ProgressState, out: &mut dyn std::fmt::Write| {
+            let _ = write!(out, "{:.0} docs/s", state.per_sec());
+        };
         bar.set_style(
-            ProgressStyle::with_template("{bar:40} {pos}/{len} documents  {per_sec}  eta {eta}")
+            ProgressStyle::with_template("{bar:40} {pos}/{len} documents  {rate}  eta {eta}")
+                .map(|style| style.with_key("rate", rate))
                 .unwrap_or_else(|_| ProgressStyle::default_bar()),
         );
         bar

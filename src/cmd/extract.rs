@@ -163,7 +163,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             summary.mb_per_sec(),
         );
         let counts: Vec<String> = rows.iter().map(|(t, n)| format!("{t} {n}")).collect();
-        eprintln!("jixiao: rows: {}", counts.join(", "));
+        eprintln!("jixiao: rows written: {}", counts.join(", "));
         eprintln!("jixiao: wrote {}", args.out.display());
     }
     Ok(ExitCode::SUCCESS)
