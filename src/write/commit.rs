@@ -77,7 +77,7 @@ impl Journal {
     /// will be completed whatever happens to this process.
     pub(super) fn write(&self, out_dir: &Path) -> Result<(), WriteError> {
         let path = out_dir.join(JOURNAL);
-        let partial = out_dir.join(format!("{JOURNAL}.partial"));
+        let partial = partial_journal(out_dir);
         let text = serde_json::to_vec(self).expect("a journal serialises");
         fs::write(&partial, text).map_err(io_error("cannot write", &partial))?;
         fs::rename(&partial, &path).map_err(io_error("cannot write", &path))
@@ -111,6 +111,14 @@ pub fn complete_interrupted_commit(out_dir: &Path) -> Result<bool, WriteError> {
     if !out_dir.is_dir() {
         // No dataset yet (or no directory at all, which creating it will report).
         return Ok(false);
+    }
+    // A journal cut off while it was written: its run had published nothing.
+    let partial = partial_journal(out_dir);
+    match fs::remove_file(&partial) {
+        Err(e) if e.kind() != ErrorKind::NotFound => {
+            return Err(io_error("cannot remove", &partial)(e))
+        }
+        _ => {}
     }
     let path = out_dir.join(JOURNAL);
     let text = match fs::read(&path) {
@@ -155,6 +163,10 @@ fn apply(out_dir: &Path, operation: &Operation) -> Result<(), WriteError> {
         }
     }
     Ok(())
+}
+
+fn partial_journal(out_dir: &Path) -> PathBuf {
+    out_dir.join(format!("{JOURNAL}.partial"))
 }
 
 fn exists(path: &Path) -> Result<bool, WriteError> {
@@ -255,6 +267,18 @@ mod tests {
             assert_committed(out);
             assert!(!complete_interrupted_commit(out).unwrap());
         }
+    }
+
+    #[test]
+    fn a_journal_cut_off_while_written_is_dropped_and_changes_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path();
+        stage(out);
+        write(&partial_journal(out), r#"{"staging":".stag"#);
+        assert!(!complete_interrupted_commit(out).unwrap());
+        assert!(!partial_journal(out).exists());
+        assert_eq!(read(&out.join("t/a")).as_deref(), Some("old a"));
+        assert_eq!(read(&out.join("t/b")).as_deref(), Some("old b"));
     }
 
     #[test]
