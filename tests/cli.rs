@@ -480,7 +480,9 @@ fn an_incremental_run_equals_a_full_run() {
 
     let again = run(&[], &out);
     assert!(
-        again.contains("2 documents") && again.contains("10 unchanged"),
+        again.contains("2 documents")
+            && again.contains("10 unchanged")
+            && again.contains("2 of its documents replaced or removed"),
         "{again}"
     );
     let full = dir.path().join("full");

@@ -128,7 +128,9 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         },
     )
     .context("starting worker threads")?;
-    writer.remove_documents(stale_documents(&known, &inputs.files, &summary.unchanged));
+    let stale = stale_documents(&known, &inputs.files, &summary.unchanged);
+    let replaced_or_removed = stale.len();
+    writer.remove_documents(stale);
     let rows = writer.finish()?;
     std::fs::write(&stamp_path, format!("{fingerprint}\n"))
         .with_context(|| format!("writing {}", stamp_path.display()))?;
@@ -142,6 +144,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             "failed": summary.failed,
             "skipped_files": inputs.skipped,
             "unchanged": summary.unchanged.len(),
+            "replaced_or_removed": replaced_or_removed,
             "input_bytes": summary.bytes,
             "elapsed_seconds": summary.elapsed.as_secs_f64(),
             "documents_per_second": summary.docs_per_sec(),
@@ -150,8 +153,13 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         });
         println!("{json}");
     } else if !args.quiet {
+        // Only an incremental run takes documents out of the dataset it found.
+        let replaced = match known.is_empty() {
+            true => String::new(),
+            false => format!(", {replaced_or_removed} of its documents replaced or removed"),
+        };
         eprintln!(
-            "jixiao: {} documents ({} ok, {} partial, {} failed), {} unchanged since the last run, {} other files skipped, in {:.2}s ({:.0} docs/s, {:.1} MB/s)",
+            "jixiao: {} documents ({} ok, {} partial, {} failed), {} unchanged since the last run{replaced}, {} other files skipped, in {:.2}s ({:.0} docs/s, {:.1} MB/s)",
             summary.documents,
             summary.ok,
             summary.partial,
