@@ -584,6 +584,17 @@ fn a_run_killed_while_publishing_its_files_is_completed_by_the_next_run() {
         .map(|t| t.name.clone())
         .collect();
 
+    let assert_like_full = |out: &Path, case: &str| {
+        for table in &tables {
+            assert_eq!(
+                sorted_rows(out, table),
+                sorted_rows(&full, table),
+                "{case}: {table}"
+            );
+        }
+        assert_eq!(hidden_entries(out), [".jixiao-run"], "{case}");
+    };
+
     // An incremental run, then a forced one, killed after each operation of their commit
     // in turn (rewriting, removing and moving in files; moving tables aside and in).
     for mode in [&[][..], &["--force"][..]] {
@@ -597,25 +608,49 @@ fn a_run_killed_while_publishing_its_files_is_completed_by_the_next_run() {
             }
             killed += 1;
             assert_eq!(stopped.status.code(), Some(137), "{}", stderr(&stopped));
-            assert!(hidden_entries(&out).contains(&".jixiao-commit".to_string()));
+            let Ok(journal) = std::fs::read(out.join(".jixiao-commit")) else {
+                // Killed once the journal was removed, before the staging directory: the
+                // commit is whole, and the next run clears what is left.
+                let next = run(&out, &[], None);
+                assert!(stderr(&next).contains(" 0 documents"), "{}", stderr(&next));
+                assert_like_full(&out, &format!("{mode:?} killed after {exit_after}"));
+                continue;
+            };
+            let journal: serde_json::Value = serde_json::from_slice(&journal).unwrap();
+            let operations = journal["operations"].as_array().unwrap().len();
+
+            if exit_after == 1 {
+                // Copied elsewhere, journal and all (as a shard's output might be), the
+                // journal is refused there rather than replayed on files not its own.
+                let copy = dir.path().join(format!("copy{}", mode.len()));
+                copy_tree(&out, &copy);
+                let refused = run(&copy, &[], None);
+                assert_eq!(refused.status.code(), Some(1), "{}", stderr(&refused));
+                assert!(
+                    stderr(&refused).contains("another directory"),
+                    "{}",
+                    stderr(&refused)
+                );
+            }
+            if exit_after % 3 == 0 && exit_after < operations {
+                // Killed again while it finishes the first one's commit, one operation on.
+                let again = run(&out, &[], Some(exit_after + 1));
+                assert_eq!(again.status.code(), Some(137), "{}", stderr(&again));
+            }
 
             let next = run(&out, &[], None);
             let said = stderr(&next);
             assert!(next.status.success(), "{said}");
-            assert!(said.contains("completed the interrupted update"), "{said}");
+            assert!(
+                said.contains("finished publishing the files of an interrupted run"),
+                "{said}"
+            );
             // Nothing was left to extract again: the commit was made whole.
             assert!(
                 said.contains(" 0 documents") && said.contains("12 unchanged"),
                 "{mode:?} killed after {exit_after}: {said}"
             );
-            for table in &tables {
-                assert_eq!(
-                    sorted_rows(&out, table),
-                    sorted_rows(&full, table),
-                    "{mode:?} killed after {exit_after}: {table}"
-                );
-            }
-            assert_eq!(hidden_entries(&out), [".jixiao-run"]);
+            assert_like_full(&out, &format!("{mode:?} killed after {exit_after}"));
         }
         assert!(killed >= tables.len(), "{mode:?}: {killed} operations");
     }

@@ -62,7 +62,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     // read of the dataset below is what that run wrote.
     if complete_interrupted_commit(&args.out)? && !args.quiet {
         eprintln!(
-            "jixiao: completed the interrupted update of {}",
+            "jixiao: {}: finished publishing the files of an interrupted run",
             args.out.display()
         );
     }
@@ -85,7 +85,9 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     } else {
         DatasetWriter::update(&args.out, &setup.catalog)?
     };
-    writer = writer.with_worker_encoding(batch::encoding_threads(args.jobs));
+    writer = writer
+        .with_worker_encoding(batch::encoding_threads(args.jobs))
+        .with_published_file(RUN_STAMP, format!("{fingerprint}\n"));
     if let Some(shard) = args.shard {
         inputs.files.retain(|path| shard.contains(path));
         writer = writer.with_file_prefix(&shard.file_prefix());
@@ -132,8 +134,6 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let replaced_or_removed = stale.len();
     writer.remove_documents(stale);
     let rows = writer.finish()?;
-    std::fs::write(&stamp_path, format!("{fingerprint}\n"))
-        .with_context(|| format!("writing {}", stamp_path.display()))?;
     let rows: Vec<(String, serde_json::Value)> =
         rows.into_iter().map(|(t, n)| (t, n.into())).collect();
     if args.json {

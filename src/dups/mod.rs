@@ -62,6 +62,9 @@ pub fn run(dataset: &Path, options: &Options) -> Result<(Findings, Vec<DocumentI
     if let Err(errors) = check_tables(&catalog, |sink| Findings::default().write_to(sink)) {
         anyhow::bail!("records and schemas disagree:\n{}", errors.join("\n"));
     }
+    // An extract run killed while it published its files left the dataset half old, half
+    // new: its next run would finish the job, and so does this one before reading it.
+    crate::write::complete_interrupted_commit(dataset)?;
     let out = dataset.join("dups");
     let mut writer = DatasetWriter::create(&out, &catalog)?.unpartitioned();
     let (findings, documents) = analyse(dataset, options, &mut writer)?;

@@ -9,7 +9,10 @@
 //! added a second time.
 //!
 //! Each operation can be repeated without harm, so a commit interrupted while it was being
-//! completed is completed again.
+//! completed is completed again. A journal names the directory it was written in (by
+//! device and inode where there are such, so that renaming the directory keeps it): one
+//! copied elsewhere with the dataset, say with a shard's output, is refused rather than
+//! replayed on files it was not written for.
 
 use super::{io_error, WriteError};
 use serde::{Deserialize, Serialize};
@@ -21,7 +24,8 @@ use std::path::{Path, PathBuf};
 pub(super) const JOURNAL: &str = ".jixiao-commit";
 
 /// Environment variable read by the crash tests: once this many operations of a commit
-/// are made, the process exits on the spot, as if killed.
+/// are made, the process exits on the spot, as if killed (one more: once the journal is
+/// removed as well).
 const EXIT_AFTER_OPERATIONS: &str = "JIXIAO_TEST_EXIT_AFTER_COMMIT_OPERATIONS";
 
 /// One file system operation of a commit. Paths are relative to the output directory.
@@ -42,17 +46,27 @@ pub(super) enum Operation {
 /// once they are done).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub(super) struct Journal {
+    /// The output directory it was written in (see [`directory_identity`]).
+    directory: String,
     staging: PathBuf,
     operations: Vec<Operation>,
 }
 
+/// Whether operations are made for the first time, or again after an interruption.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Pass {
+    First,
+    Replay,
+}
+
 impl Journal {
     /// A commit taking its files from `staging`, a directory in `out_dir`.
-    pub(super) fn new(out_dir: &Path, staging: &Path) -> Journal {
-        Journal {
+    pub(super) fn new(out_dir: &Path, staging: &Path) -> Result<Journal, WriteError> {
+        Ok(Journal {
+            directory: directory_identity(out_dir)?,
             staging: relative(out_dir, staging),
             operations: Vec::new(),
-        }
+        })
     }
 
     /// Adds an operation on absolute paths within `out_dir`.
@@ -83,18 +97,28 @@ impl Journal {
         fs::rename(&partial, &path).map_err(io_error("cannot write", &path))
     }
 
-    /// Makes every operation not made yet, removes the journal, then the staging
-    /// directory (in that order: a journal must never outlive the files it moves).
+    /// Makes the operations, removes the journal, then the staging directory (in that
+    /// order: a journal must never outlive the files it moves).
     pub(super) fn complete(&self, out_dir: &Path) -> Result<(), WriteError> {
+        self.make(out_dir, Pass::First)
+    }
+
+    fn make(&self, out_dir: &Path, pass: Pass) -> Result<(), WriteError> {
         let exit_after = exit_after_operations();
         for (done, operation) in self.operations.iter().enumerate() {
             if exit_after == Some(done) {
                 std::process::exit(137);
             }
-            apply(out_dir, operation)?;
+            apply(out_dir, operation, pass)?;
+        }
+        if exit_after == Some(self.operations.len()) {
+            std::process::exit(137);
         }
         let journal = out_dir.join(JOURNAL);
         fs::remove_file(&journal).map_err(io_error("cannot remove", &journal))?;
+        if exit_after == Some(self.operations.len() + 1) {
+            std::process::exit(137);
+        }
         let staging = out_dir.join(&self.staging);
         match fs::remove_dir_all(&staging) {
             Err(e) if e.kind() != ErrorKind::NotFound => {
@@ -126,19 +150,83 @@ pub fn complete_interrupted_commit(out_dir: &Path) -> Result<bool, WriteError> {
         Err(e) if e.kind() == ErrorKind::NotFound => return Ok(false),
         Err(e) => return Err(io_error("cannot read", &path)(e)),
     };
-    let journal: Journal = serde_json::from_slice(&text).map_err(|e| WriteError::Io {
-        action: "cannot read the journal of an interrupted run",
+    let refuse = |action: &'static str, reason: String| WriteError::Io {
+        action,
         path: path.clone(),
-        source: std::io::Error::new(ErrorKind::InvalidData, e),
+        source: std::io::Error::new(ErrorKind::InvalidData, reason),
+    };
+    let journal: Journal = serde_json::from_slice(&text).map_err(|e| {
+        refuse(
+            "cannot read the journal of an interrupted run (delete it and run again with --force)",
+            e.to_string(),
+        )
     })?;
-    journal.complete(out_dir)?;
+    if let Some(path) = journal.paths().find(|p| !stays_inside(p)) {
+        return Err(refuse(
+            "is no journal jixiao wrote (delete it and run again with --force)",
+            format!("it names {}, outside the dataset", path.display()),
+        ));
+    }
+    if journal.directory != directory_identity(out_dir)? {
+        return Err(refuse(
+            "is the journal of an interrupted run into another directory",
+            "finish that run where it ran (run it again there), or delete this journal and the \
+             .jixiao-staging-* directories here and run again with --force"
+                .to_string(),
+        ));
+    }
+    journal.make(out_dir, Pass::Replay)?;
     Ok(true)
 }
 
-fn apply(out_dir: &Path, operation: &Operation) -> Result<(), WriteError> {
+impl Journal {
+    fn paths(&self) -> impl Iterator<Item = &Path> {
+        std::iter::once(self.staging.as_path()).chain(self.operations.iter().flat_map(
+            |operation| match operation {
+                Operation::Move { from, to } | Operation::Replace { from, to } => {
+                    vec![from.as_path(), to.as_path()]
+                }
+                Operation::Remove { path } => vec![path.as_path()],
+            },
+        ))
+    }
+}
+
+/// A relative path that names something below the directory it is joined to.
+fn stays_inside(path: &Path) -> bool {
+    path.components().next().is_some()
+        && path
+            .components()
+            .all(|c| matches!(c, std::path::Component::Normal(_)))
+}
+
+/// What tells the output directory apart from a copy of it: its device and inode on Unix
+/// (unchanged when the directory is renamed or moved), its full path elsewhere.
+fn directory_identity(out_dir: &Path) -> Result<String, WriteError> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        let meta = fs::metadata(out_dir).map_err(io_error("cannot read", out_dir))?;
+        Ok(format!("{}:{}", meta.dev(), meta.ino()))
+    }
+    #[cfg(not(unix))]
+    {
+        let path = fs::canonicalize(out_dir).map_err(io_error("cannot read", out_dir))?;
+        Ok(path.display().to_string())
+    }
+}
+
+fn apply(out_dir: &Path, operation: &Operation, pass: Pass) -> Result<(), WriteError> {
     match operation {
         Operation::Move { from, to } => {
             let (from, to) = (out_dir.join(from), out_dir.join(to));
+            if pass == Pass::First && exists(&to)? {
+                // Names of new files are the run's own; one already there is not to be
+                // overwritten, nor silently dropped.
+                return Err(io_error("will not overwrite", &to)(
+                    ErrorKind::AlreadyExists.into(),
+                ));
+            }
             if exists(&from)? && !exists(&to)? {
                 if let Some(parent) = to.parent() {
                     fs::create_dir_all(parent).map_err(io_error("cannot create", parent))?;
@@ -211,7 +299,11 @@ mod tests {
     /// The commit of what [`stage`] staged.
     fn plan(out: &Path) -> Journal {
         let staging = out.join(".staging");
-        let mut journal = Journal::new(out, &staging);
+        let mut journal = Journal {
+            directory: directory_identity(out).unwrap_or_default(),
+            staging: PathBuf::from(".staging"),
+            operations: Vec::new(),
+        };
         for operation in [
             Operation::Replace {
                 from: staging.join("t.pruned/a"),
@@ -257,11 +349,11 @@ mod tests {
             let journal = plan(out);
             journal.write(out).unwrap();
             for operation in &journal.operations[..made] {
-                apply(out, operation).unwrap();
+                apply(out, operation, Pass::First).unwrap();
             }
             // Done twice over: completing a completion changes nothing.
             for operation in &journal.operations[..made / 2] {
-                apply(out, operation).unwrap();
+                apply(out, operation, Pass::Replay).unwrap();
             }
             assert!(complete_interrupted_commit(out).unwrap(), "after {made}");
             assert_committed(out);

@@ -129,6 +129,8 @@ pub struct DatasetWriter {
     parts_opened: u64,
     /// The commit's journal is written: the staging directory is its to remove.
     journaled: bool,
+    /// Files written into the output directory with the tables: (name, contents).
+    published_files: Vec<(String, String)>,
 }
 
 struct TableState {
@@ -240,6 +242,7 @@ impl DatasetWriter {
             finishing: false,
             parts_opened: 0,
             journaled: false,
+            published_files: Vec::new(),
         })
     }
 
@@ -280,6 +283,13 @@ impl DatasetWriter {
         if let Some(remove) = &mut self.update {
             remove.extend(doc_ids);
         }
+    }
+
+    /// Writes the file `name` into the output directory with the tables, in the same
+    /// commit (a record of what wrote them, say): it changes when they do.
+    pub fn with_published_file(mut self, name: &str, contents: String) -> Self {
+        self.published_files.push((name.to_string(), contents));
+        self
     }
 
     /// Sets how many rows of one table and partition make a part file.
@@ -352,10 +362,19 @@ impl DatasetWriter {
             self.close(index, &key)?;
         }
         std::mem::replace(&mut self.encoders, Encoders::inline()).finish()?;
-        let journal = match self.update.take() {
-            None => self.replacing_tables(),
+        let mut journal = match self.update.take() {
+            None => self.replacing_tables()?,
             Some(remove) => self.merging_tables(&remove)?,
         };
+        for (name, contents) in &self.published_files {
+            let staged = self.staging.join(name);
+            fs::write(&staged, contents).map_err(io_error("cannot write", &staged))?;
+            let operation = Operation::Replace {
+                from: staged,
+                to: self.out_dir.join(name),
+            };
+            journal.push(&self.out_dir, operation);
+        }
         // From here on the run is published, if not by this process then by the next run
         // into the same directory.
         journal.write(&self.out_dir)?;
@@ -366,8 +385,8 @@ impl DatasetWriter {
 
     /// The commit of a full run: each table moves aside (into the staging directory, which
     /// goes at the end) and its new version moves in.
-    fn replacing_tables(&self) -> Journal {
-        let mut journal = Journal::new(&self.out_dir, &self.staging);
+    fn replacing_tables(&self) -> Result<Journal, WriteError> {
+        let mut journal = Journal::new(&self.out_dir, &self.staging)?;
         for table in &self.tables {
             let staged = self.staging.join(&table.def.name);
             let target = self.out_dir.join(&table.def.name);
@@ -391,7 +410,7 @@ impl DatasetWriter {
                 );
             }
         }
-        journal
+        Ok(journal)
     }
 
     /// The commit of an incremental run. First every existing file holding rows of removed
@@ -399,7 +418,7 @@ impl DatasetWriter {
     /// the dataset as it was; the commit then replaces those files (or removes them, when
     /// no row is left) and moves the new files in beside the others.
     fn merging_tables(&self, remove: &HashSet<String>) -> Result<Journal, WriteError> {
-        let mut journal = Journal::new(&self.out_dir, &self.staging);
+        let mut journal = Journal::new(&self.out_dir, &self.staging)?;
         for (index, table) in self.tables.iter().enumerate() {
             let target = self.out_dir.join(&table.def.name);
             let pruned_dir = self.staging.join(format!("{}.pruned", table.def.name));
