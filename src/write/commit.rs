@@ -92,7 +92,13 @@ impl Journal {
     pub(super) fn write(&self, out_dir: &Path) -> Result<(), WriteError> {
         let path = out_dir.join(JOURNAL);
         let partial = partial_journal(out_dir);
-        let text = serde_json::to_vec(self).expect("a journal serialises");
+        // Fails only on a path that is not UTF-8: a file someone else put into a table.
+        let text = serde_json::to_vec(self).map_err(|e| {
+            io_error("cannot list the files to publish in", &path)(std::io::Error::new(
+                ErrorKind::InvalidData,
+                e,
+            ))
+        })?;
         fs::write(&partial, text).map_err(io_error("cannot write", &partial))?;
         fs::rename(&partial, &path).map_err(io_error("cannot write", &path))
     }
