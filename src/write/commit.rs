@@ -21,7 +21,7 @@ use std::io::ErrorKind;
 use std::path::{Path, PathBuf};
 
 /// The journal's file name in the output directory.
-pub(super) const JOURNAL: &str = ".jixiao-commit";
+const JOURNAL: &str = ".jixiao-commit";
 
 /// Environment variable read by the crash tests: once this many operations of a commit
 /// are made, the process exits on the spot, as if killed (one more: once the journal is
@@ -33,7 +33,8 @@ const EXIT_AFTER_OPERATIONS: &str = "JIXIAO_TEST_EXIT_AFTER_COMMIT_OPERATIONS";
 #[serde(rename_all = "snake_case")]
 pub(super) enum Operation {
     /// Renames `from` to `to` when `to` is not there (a new file or table moving in, an
-    /// old table moving aside). Done when `from` is gone, or `to` is already there.
+    /// old table moving aside). Done when `from` is gone, or `to` is already there (on
+    /// the first pass, a `to` already there is an error: nothing is overwritten).
     Move { from: PathBuf, to: PathBuf },
     /// Renames `from` over `to` (a file rewritten without some documents' rows replacing
     /// its original). Done when `from` is gone.
