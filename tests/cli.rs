@@ -627,7 +627,7 @@ fn a_run_killed_while_publishing_its_files_is_completed_by_the_next_run() {
                 let refused = run(&copy, &[], None);
                 assert_eq!(refused.status.code(), Some(1), "{}", stderr(&refused));
                 assert!(
-                    stderr(&refused).contains("another directory"),
+                    stderr(&refused).contains("written in another directory"),
                     "{}",
                     stderr(&refused)
                 );

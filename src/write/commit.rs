@@ -157,28 +157,26 @@ pub fn complete_interrupted_commit(out_dir: &Path) -> Result<bool, WriteError> {
         Err(e) if e.kind() == ErrorKind::NotFound => return Ok(false),
         Err(e) => return Err(io_error("cannot read", &path)(e)),
     };
-    let refuse = |action: &'static str, reason: String| WriteError::Io {
-        action,
+    // Read as "will not replay PATH: REASON".
+    let refuse = |reason: String| WriteError::Io {
+        action: "will not replay the journal of an interrupted run,",
         path: path.clone(),
         source: std::io::Error::new(ErrorKind::InvalidData, reason),
     };
-    let journal: Journal = serde_json::from_slice(&text).map_err(|e| {
-        refuse(
-            "cannot read the journal of an interrupted run (delete it and run again with --force)",
-            e.to_string(),
-        )
-    })?;
+    let start_over = "delete it and run again with --force";
+    let journal: Journal = serde_json::from_slice(&text)
+        .map_err(|e| refuse(format!("it cannot be read ({e}); {start_over}")))?;
     if let Some(path) = journal.paths().find(|p| !stays_inside(p)) {
-        return Err(refuse(
-            "is no journal jixiao wrote (delete it and run again with --force)",
-            format!("it names {}, outside the dataset", path.display()),
-        ));
+        return Err(refuse(format!(
+            "it names {}, outside the dataset; {start_over}",
+            path.display()
+        )));
     }
     if journal.directory != directory_identity(out_dir)? {
         return Err(refuse(
-            "is the journal of an interrupted run into another directory",
-            "finish that run where it ran (run it again there), or delete this journal and the \
-             .jixiao-staging-* directories here and run again with --force"
+            "it was written in another directory and copied here; finish that run where it \
+             ran (run it again there), or delete this journal and the .jixiao-staging-* \
+             directories here and run again with --force"
                 .to_string(),
         ));
     }
