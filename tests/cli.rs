@@ -702,12 +702,11 @@ fn a_killed_run_leaves_nothing_a_reader_would_load() {
     ]);
     assert!(output.status.success(), "{}", stderr(&output));
     assert_eq!(read_table(&out, "documents").height(), 400);
-    let hidden: Vec<_> = std::fs::read_dir(&out)
-        .unwrap()
-        .map(|e| e.unwrap().file_name())
-        .filter(|n| n.to_string_lossy().starts_with('.'))
-        .collect();
-    assert_eq!(hidden, [".jixiao-run"], "no stale staging left behind");
+    assert_eq!(
+        hidden_entries(&out),
+        [".jixiao-run"],
+        "no stale staging left behind"
+    );
 }
 
 #[test]

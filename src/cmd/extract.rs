@@ -154,9 +154,10 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         println!("{json}");
     } else if !args.quiet {
         // Only an incremental run takes documents out of the dataset it found.
-        let replaced = match known.is_empty() {
-            true => String::new(),
-            false => format!(", {replaced_or_removed} of its documents replaced or removed"),
+        let replaced = if known.is_empty() {
+            String::new()
+        } else {
+            format!(", {replaced_or_removed} of its documents replaced or removed")
         };
         eprintln!(
             "jixiao: {} documents ({} ok, {} partial, {} failed), {} unchanged since the last run{replaced}, {} other files skipped, in {:.2}s ({:.0} docs/s, {:.1} MB/s)",

@@ -126,13 +126,7 @@ impl Journal {
         if exit_after == Some(self.operations.len() + 1) {
             std::process::exit(137);
         }
-        let staging = out_dir.join(&self.staging);
-        match fs::remove_dir_all(&staging) {
-            Err(e) if e.kind() != ErrorKind::NotFound => {
-                Err(io_error("cannot remove", &staging)(e))
-            }
-            _ => Ok(()),
-        }
+        remove_if_there(&out_dir.join(&self.staging), fs::remove_dir_all)
     }
 }
 
@@ -144,13 +138,7 @@ pub fn complete_interrupted_commit(out_dir: &Path) -> Result<bool, WriteError> {
         return Ok(false);
     }
     // A journal cut off while it was written: its run had published nothing.
-    let partial = partial_journal(out_dir);
-    match fs::remove_file(&partial) {
-        Err(e) if e.kind() != ErrorKind::NotFound => {
-            return Err(io_error("cannot remove", &partial)(e))
-        }
-        _ => {}
-    }
+    remove_if_there(&partial_journal(out_dir), fs::remove_file)?;
     let path = out_dir.join(JOURNAL);
     let text = match fs::read(&path) {
         Ok(text) => text,
@@ -245,21 +233,24 @@ fn apply(out_dir: &Path, operation: &Operation, pass: Pass) -> Result<(), WriteE
                 fs::rename(&from, &to).map_err(io_error("cannot replace", &to))?;
             }
         }
-        Operation::Remove { path } => {
-            let path = out_dir.join(path);
-            match fs::remove_file(&path) {
-                Err(e) if e.kind() != ErrorKind::NotFound => {
-                    return Err(io_error("cannot remove", &path)(e))
-                }
-                _ => {}
-            }
-        }
+        Operation::Remove { path } => remove_if_there(&out_dir.join(path), fs::remove_file)?,
     }
     Ok(())
 }
 
 fn partial_journal(out_dir: &Path) -> PathBuf {
     out_dir.join(format!("{JOURNAL}.partial"))
+}
+
+/// Removes `path` with `remove` (a file's or a directory's), unless it is gone already.
+fn remove_if_there<'a>(
+    path: &'a Path,
+    remove: impl FnOnce(&'a Path) -> std::io::Result<()>,
+) -> Result<(), WriteError> {
+    match remove(path) {
+        Err(e) if e.kind() != ErrorKind::NotFound => Err(io_error("cannot remove", path)(e)),
+        _ => Ok(()),
+    }
 }
 
 fn exists(path: &Path) -> Result<bool, WriteError> {
@@ -304,11 +295,7 @@ mod tests {
     /// The commit of what [`stage`] staged.
     fn plan(out: &Path) -> Journal {
         let staging = out.join(".staging");
-        let mut journal = Journal {
-            directory: directory_identity(out).unwrap_or_default(),
-            staging: PathBuf::from(".staging"),
-            operations: Vec::new(),
-        };
+        let mut journal = Journal::new(out, &staging).unwrap();
         for operation in [
             Operation::Replace {
                 from: staging.join("t.pruned/a"),
@@ -346,7 +333,7 @@ mod tests {
 
     #[test]
     fn a_commit_stopped_after_any_operation_is_completed_from_its_journal() {
-        let count = plan(Path::new("/out")).operations.len();
+        let count = plan(tempfile::tempdir().unwrap().path()).operations.len();
         for made in 0..=count {
             let dir = tempfile::tempdir().unwrap();
             let out = dir.path();
@@ -380,9 +367,12 @@ mod tests {
 
     #[test]
     fn paths_are_kept_relative_to_the_output_directory() {
-        let journal = plan(Path::new("/data/out"));
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("out");
+        fs::create_dir(&out).unwrap();
+        let journal = plan(&out);
         let text = String::from_utf8(serde_json::to_vec(&journal).unwrap()).unwrap();
-        assert!(!text.contains("/data/out"), "{text}");
+        assert!(!text.contains(out.to_str().unwrap()), "{text}");
         assert!(text.contains(r#""staging":".staging""#), "{text}");
     }
 }
